@@ -1,0 +1,28 @@
+// Node-only: opens the database named by DATABASE_URL, creating the folder of an embedded file.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createClient, type Client } from '@libsql/client';
+import { createDb, type Db } from './client.js';
+
+export interface OpenDatabase {
+  client: Client;
+  db: Db;
+}
+
+export function openDatabase(url: string, authToken?: string): OpenDatabase {
+  if (url.startsWith('file:')) {
+    const path = url.slice('file:'.length);
+    if (path && !path.startsWith(':memory:')) mkdirSync(dirname(resolve(path)), { recursive: true });
+  }
+  const client = createClient({ url, authToken });
+  return { client, db: createDb(client) };
+}
+
+/** Settings for an embedded file: WAL lets readers run while a runner writes; waits instead of SQLITE_BUSY. */
+export async function tuneEmbeddedFile(client: Client, url: string): Promise<void> {
+  if (!url.startsWith('file:')) return;
+  await client.execute('PRAGMA journal_mode = WAL');
+  await client.execute('PRAGMA synchronous = NORMAL');
+  await client.execute('PRAGMA busy_timeout = 5000');
+  await client.execute('PRAGMA cache_size = -131072');
+}
