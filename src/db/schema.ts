@@ -223,3 +223,18 @@ export type Invitation = typeof invitations.$inferSelect;
 export type NewInvitation = typeof invitations.$inferInsert;
 export type Participation = typeof participations.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/**
+ * Rows of a large import waiting to be merged: files are staged in chunks, then merged into
+ * members / chat_responses by one statement, so a file lands whole or not at all.
+ */
+export const importRows = sqliteTable(
+  'import_rows',
+  {
+    importId: text('import_id').notNull(),
+    seq: integer('seq').notNull(),
+    line: integer('line').notNull(),
+    data: text('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);

@@ -1,0 +1,50 @@
+// createApp(deps) → the Hono app. No Node-only imports here or below it: the same app runs on
+// Node (src/entry/node.ts) and on Cloudflare Workers.
+import { sql } from 'drizzle-orm';
+import { bodyLimit } from 'hono/body-limit';
+import type { CoreDeps } from './core/deps.js';
+import { requireApiToken } from './http/auth.js';
+import { errorHandler, problemResponse } from './http/problem.js';
+import { createRouter } from './http/router.js';
+import { chatRoutes } from './http/routes/chats.js';
+import { invitationRoutes } from './http/routes/invitations.js';
+import { memberRoutes } from './http/routes/members.js';
+
+export interface AppDeps extends CoreDeps {
+  apiToken: string;
+}
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  app.onError(errorHandler(deps.logger));
+  app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}` }));
+
+  app.get('/healthz', async (c) => {
+    await deps.db.run(sql`SELECT 1`);
+    return c.json({ ok: true });
+  });
+
+  const api = createRouter();
+  api.use('*', requireApiToken(deps.apiToken));
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problemResponse(c, { type: 'about:blank', title: 'Payload too large', status: 413, detail: `Bodies are limited to ${MAX_BODY_BYTES} bytes.` }),
+    }),
+  );
+  api.route('/', chatRoutes(deps));
+  api.route('/', memberRoutes(deps));
+  api.route('/', invitationRoutes(deps));
+  app.route('/api', api);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Chat invitations API', version: '1.0.0', description: 'Invitations that deliver research chats to community members.' },
+    security: [{ bearer: [] }],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API_TOKEN' });
+  return app;
+}

@@ -1,0 +1,128 @@
+// The invitation rules: from a validated form and its chat to the values we store, or every
+// problem at once, each naming its field (the API answers them together, Slack shows them inline).
+import type { ChatWithLocales } from '../chats/service.js';
+import { ValidationError, type FieldProblem } from '../errors.js';
+import { measureSms, type SmsLength } from '../messages/sms-segments.js';
+import { defaultTemplates, hasLinkPlaceholder } from '../messages/templates.js';
+import { normalizeTarget, type Target, type TargetInput } from '../targeting/target.js';
+import type { MessageChannel } from '../../db/schema.js';
+import { resolveSchedule, type ResolvedSchedule } from './schedule.js';
+
+export interface InvitationForm {
+  name: string;
+  description?: string | null | undefined;
+  locale?: string | undefined;
+  scheduleMode: 'fixed' | 'member_local';
+  timeZone: string;
+  opensAt?: string | undefined;
+  closesAt: string;
+  responseLimit?: number | null | undefined;
+  /** Absent in an edit that keeps the stored target (passed as opts.storedTarget). */
+  target?: TargetInput | undefined;
+  sameLocaleOnly: boolean;
+  liveAudience: boolean;
+  cooldownDays?: number | null | undefined;
+  message: { channel: MessageChannel; emailSubject?: string | undefined; emailBody?: string | undefined; smsBody?: string | undefined };
+  slackChannelId?: string | null | undefined;
+}
+
+export interface PreparedInvitation extends ResolvedSchedule {
+  name: string;
+  description: string | null;
+  locale: string;
+  responseLimit: number | null;
+  target: Target;
+  sameLocaleOnly: boolean;
+  liveAudience: boolean;
+  cooldownDays: number | null;
+  channel: MessageChannel;
+  emailSubject: string | null;
+  emailBody: string | null;
+  smsBody: string | null;
+  slackChannelId: string | null;
+}
+
+export interface ValidationDetails {
+  /** Segment count of the SMS body with a personal link in place of {{link}}. */
+  sms?: SmsLength;
+}
+
+/** A personal link as long as a real one, to measure SMS length before members are known. */
+export function sampleLink(publicBaseUrl: string): string {
+  return `${publicBaseUrl.replace(/\/$/, '')}/i/${'0'.repeat(32)}`;
+}
+
+function collect<T>(problems: FieldProblem[], run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      problems.push(...error.problems);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** The engagement locale: one of the chat's, prefilled when the chat has only one. */
+export function engagementLocale(chat: ChatWithLocales, requested: string | undefined): string {
+  const locales = chat.locales.map((l) => l.locale);
+  const locale = requested ?? (locales.length === 1 ? locales[0] : undefined);
+  if (locale === undefined) {
+    throw new ValidationError([{ path: 'locale', message: `choose the engagement locale before the target: one of ${locales.join(', ')}` }]);
+  }
+  if (!locales.includes(locale)) throw new ValidationError([{ path: 'locale', message: `must be one of the chat's locales: ${locales.join(', ')}` }]);
+  return locale;
+}
+
+export function prepareInvitation(
+  form: InvitationForm,
+  chat: ChatWithLocales,
+  now: number,
+  opts: { checkOpensInFuture: boolean; publicBaseUrl: string; storedTarget?: Target },
+): { prepared: PreparedInvitation; details: ValidationDetails } {
+  const problems: FieldProblem[] = [];
+  const locale = collect(problems, () => engagementLocale(chat, form.locale));
+
+  const { schedule, problems: scheduleProblems } = resolveSchedule(form, now, opts);
+  problems.push(...scheduleProblems);
+
+  const target = form.target ? collect(problems, () => normalizeTarget(form.target!)) : opts.storedTarget;
+  if (!target) problems.push({ path: 'target', message: 'is required' });
+
+  const chatLocale = chat.locales.find((l) => l.locale === locale);
+  const templates = defaultTemplates(locale ?? chat.defaultLocale);
+  const channel = form.message.channel;
+  const usesEmail = channel !== 'sms';
+  const usesSms = channel !== 'email';
+  const emailSubject = usesEmail ? (form.message.emailSubject ?? chatLocale?.emailSubject ?? templates.emailSubject) : null;
+  const emailBody = usesEmail ? (form.message.emailBody ?? chatLocale?.emailBody ?? templates.emailBody) : null;
+  const smsBody = usesSms ? (form.message.smsBody ?? chatLocale?.smsBody ?? templates.smsBody) : null;
+  if (usesEmail && !emailSubject?.trim()) problems.push({ path: 'message.emailSubject', message: 'an email needs a subject' });
+  if (usesEmail && !hasLinkPlaceholder(emailBody)) problems.push({ path: 'message.emailBody', message: 'must contain the {{link}} placeholder' });
+  if (usesSms && !hasLinkPlaceholder(smsBody)) problems.push({ path: 'message.smsBody', message: 'must contain the {{link}} placeholder' });
+
+  const details: ValidationDetails = {};
+  if (smsBody) details.sms = measureSms(smsBody.replaceAll(/\{\{\s*link\s*\}\}/g, sampleLink(opts.publicBaseUrl)));
+  if (problems.length > 0 || !target || !locale) throw new ValidationError(problems, { ...details });
+
+  return {
+    prepared: {
+      ...schedule,
+      name: form.name.trim(),
+      description: form.description ?? null,
+      locale,
+      responseLimit: form.responseLimit ?? null,
+      target,
+      sameLocaleOnly: form.sameLocaleOnly,
+      liveAudience: form.liveAudience,
+      cooldownDays: form.cooldownDays ?? null,
+      channel,
+      emailSubject,
+      emailBody,
+      smsBody,
+      slackChannelId: form.slackChannelId ?? null,
+    },
+    details,
+  };
+}

@@ -1,0 +1,286 @@
+// Invitation lifecycle: create, edit (version-checked), close, read. Every change is audited in
+// the same atomic batch as the change itself.
+import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { auditEvents, invitations, type CloseReason, type Invitation } from '../../db/schema.js';
+import { auditInsert, diff } from '../audit.js';
+import { getChat } from '../chats/service.js';
+import type { CoreDeps } from '../deps.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { randomId } from '../ids.js';
+import { eligiblePoolSize, resolveAudienceStatement, sampleSizeFor, type AudienceSpec } from '../targeting/audience.js';
+import type { Target } from '../targeting/target.js';
+import type { InvitationCreateInput, InvitationListQuery, InvitationPatchInput } from './input.js';
+import { prepareInvitation, type PreparedInvitation, type ValidationDetails } from './prepare.js';
+
+export function audienceSpecOf(inv: Pick<Invitation, 'id' | 'chatId' | 'locale' | 'channel' | 'target' | 'sameLocaleOnly' | 'cooldownDays'>, defaultCooldownDays: number): AudienceSpec & { invitationId: string } {
+  return {
+    invitationId: inv.id,
+    chatId: inv.chatId,
+    locale: inv.locale,
+    channel: inv.channel,
+    target: inv.target as Target,
+    sameLocaleOnly: inv.sameLocaleOnly,
+    cooldownDays: inv.cooldownDays ?? defaultCooldownDays,
+  };
+}
+
+/** The chat an invitation form names; an unknown one is a problem with the chatId field. */
+export async function loadChatFor(deps: CoreDeps, chatId: string) {
+  try {
+    return await getChat(deps.db, chatId);
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new ValidationError([{ path: 'chatId', message: `unknown chat "${chatId}"` }]);
+    throw error;
+  }
+}
+
+/** Statements that (re)store a frozen audience; guarded so they only run while `version` is current. */
+async function freezeAudienceStatements(deps: CoreDeps, inv: Invitation, now: number): Promise<SQL[]> {
+  const spec = audienceSpecOf(inv, deps.settings.cooldownDays);
+  const size = sampleSizeFor(spec.target, spec.target.type === 'sample' ? await eligiblePoolSize(deps.db, spec, now) : 0);
+  const current = sql`EXISTS (SELECT 1 FROM invitations WHERE id = ${inv.id} AND version = ${inv.version})`;
+  return [
+    sql`DELETE FROM participations WHERE invitation_id = ${inv.id} AND ${current}`,
+    sql`${resolveAudienceStatement(spec, now, size)} WHERE ${current}`,
+  ];
+}
+
+export async function createInvitation(
+  deps: CoreDeps,
+  input: InvitationCreateInput,
+  actor: string,
+): Promise<{ invitation: Invitation; details: ValidationDetails }> {
+  const now = deps.clock.now();
+  const chat = await loadChatFor(deps, input.chatId);
+  const { prepared, details } = prepareInvitation(input, chat, now, { checkOpensInFuture: true, publicBaseUrl: deps.settings.publicBaseUrl });
+  const row: Invitation = {
+    ...prepared,
+    id: randomId('inv'),
+    chatId: chat.id,
+    slackMessageTs: null,
+    createdBy: actor,
+    status: 'scheduled',
+    closeReason: null,
+    closedBy: null,
+    approvalRequired: false,
+    approvedBy: null,
+    approvedAt: null,
+    scheduledAt: now,
+    openedAt: null,
+    closedAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  const { db } = deps;
+  const frozen = row.liveAudience ? [] : await freezeAudienceStatements(deps, row, now);
+  await db.batch([
+    db.insert(invitations).values(row),
+    auditInsert(db, { entityType: 'invitation', entityId: row.id, action: 'created', actor, at: now, changes: formOf(row) }),
+    ...frozen.map((s) => db.run(s)),
+  ]);
+  return { invitation: await getInvitation(db, row.id), details };
+}
+
+export async function getInvitation(db: CoreDeps['db'], id: string): Promise<Invitation> {
+  const [row] = await db.select().from(invitations).where(eq(invitations.id, id));
+  if (!row) throw new NotFoundError('invitation', id);
+  return row;
+}
+
+/** The editable part of an invitation, as compared in the audit trail. */
+function formOf(inv: PreparedInvitation | Invitation): Record<string, unknown> {
+  return {
+    name: inv.name,
+    description: inv.description,
+    locale: inv.locale,
+    scheduleMode: inv.scheduleMode,
+    timeZone: inv.timeZone,
+    opensAt: inv.opensAt,
+    closesAt: inv.closesAt,
+    opensLocal: inv.opensLocal,
+    closesLocal: inv.closesLocal,
+    responseLimit: inv.responseLimit,
+    target: inv.target,
+    sameLocaleOnly: inv.sameLocaleOnly,
+    liveAudience: inv.liveAudience,
+    cooldownDays: inv.cooldownDays,
+    channel: inv.channel,
+    emailSubject: inv.emailSubject,
+    emailBody: inv.emailBody,
+    smsBody: inv.smsBody,
+    slackChannelId: inv.slackChannelId,
+  };
+}
+
+const EDITABLE_WHILE_OPEN = new Set(['version', 'closesAt', 'responseLimit']);
+const AUDIENCE_FIELDS = ['locale', 'target', 'sameLocaleOnly', 'liveAudience', 'cooldownDays', 'channel'];
+
+/** The stored invitation as a form, so an edit can be validated exactly like a create. */
+function currentForm(inv: Invitation) {
+  const local = (instant: number) => new Date(instant).toISOString();
+  return {
+    name: inv.name,
+    description: inv.description,
+    locale: inv.locale,
+    scheduleMode: inv.scheduleMode,
+    timeZone: inv.timeZone,
+    opensAt: inv.opensLocal ?? local(inv.opensAt),
+    closesAt: inv.closesLocal ?? local(inv.closesAt),
+    responseLimit: inv.responseLimit,
+    sameLocaleOnly: inv.sameLocaleOnly,
+    liveAudience: inv.liveAudience,
+    cooldownDays: inv.cooldownDays,
+    message: { channel: inv.channel, emailSubject: inv.emailSubject ?? undefined, emailBody: inv.emailBody ?? undefined, smsBody: inv.smsBody ?? undefined },
+    slackChannelId: inv.slackChannelId,
+  };
+}
+
+export async function updateInvitation(
+  deps: CoreDeps,
+  id: string,
+  patch: InvitationPatchInput,
+  actor: string,
+): Promise<{ invitation: Invitation; details: ValidationDetails; changes: ReturnType<typeof diff> }> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const current = await getInvitation(db, id);
+  if (current.version !== patch.version) {
+    throw new ConflictError(`invitation ${id} was changed by someone else (version ${current.version}); reload and retry`, current.version);
+  }
+  if (current.status === 'closed') throw new ConflictError(`invitation ${id} is closed and can no longer be edited`, current.version);
+  if (current.status === 'open') {
+    const locked = Object.keys(patch).filter((k) => !EDITABLE_WHILE_OPEN.has(k));
+    if (locked.length > 0) {
+      throw new ValidationError(locked.map((path) => ({ path, message: 'cannot be changed once the invitation is open (only closesAt and responseLimit can)' })));
+    }
+  }
+  const chat = await loadChatFor(deps, current.chatId);
+  const { version: _version, message, ...fields } = patch;
+  const form = { ...currentForm(current), ...fields, message: { ...currentForm(current).message, ...message } };
+  const { prepared, details } = prepareInvitation(form, chat, now, {
+    checkOpensInFuture: patch.opensAt !== undefined,
+    publicBaseUrl: deps.settings.publicBaseUrl,
+    storedTarget: current.target as Target,
+  });
+  const changes = diff(formOf(current), formOf(prepared));
+  if (Object.keys(changes).length === 0) return { invitation: current, details, changes };
+
+  const updated: Invitation = { ...current, ...prepared, updatedAt: now, version: current.version + 1 };
+  const [result] = await db.batch([
+    db
+      .update(invitations)
+      .set({ ...prepared, updatedAt: now, version: updated.version })
+      .where(and(eq(invitations.id, id), eq(invitations.version, current.version))),
+    db.run(sql`INSERT INTO audit_events (entity_type, entity_id, action, actor, at, changes)
+      SELECT 'invitation', ${id}, 'edited', ${actor}, ${now}, ${JSON.stringify(changes)}
+      WHERE EXISTS (SELECT 1 FROM invitations WHERE id = ${id} AND version = ${updated.version} AND updated_at = ${now})`),
+  ]);
+  if (result.rowsAffected === 0) {
+    const latest = await getInvitation(db, id);
+    throw new ConflictError(`invitation ${id} was changed by someone else (version ${latest.version}); reload and retry`, latest.version);
+  }
+  const audienceChanged = AUDIENCE_FIELDS.some((f) => f in changes);
+  if (updated.status === 'scheduled' && !updated.liveAudience && audienceChanged) {
+    await db.batch((await freezeAudienceStatements(deps, updated, now)).map((s) => db.run(s)) as [ReturnType<typeof db.run>]);
+  } else if (updated.liveAudience && 'liveAudience' in changes) {
+    await db.run(sql`DELETE FROM participations WHERE invitation_id = ${id} AND ${sql`(SELECT status FROM invitations WHERE id = ${id}) = 'scheduled'`}`);
+  }
+  return { invitation: await getInvitation(db, id), details, changes };
+}
+
+/** Closes a scheduled or open invitation: by hand at any time, or by the runner (close time, response limit). */
+export async function closeInvitation(deps: CoreDeps, id: string, actor: string, reason: CloseReason = 'manual'): Promise<Invitation> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const [result] = await db.batch([
+    db
+      .update(invitations)
+      .set({
+        status: 'closed',
+        closeReason: reason,
+        closedBy: reason === 'manual' ? actor : null,
+        closedAt: now,
+        updatedAt: now,
+        version: sql`${invitations.version} + 1`,
+      })
+      .where(and(eq(invitations.id, id), or(eq(invitations.status, 'scheduled'), eq(invitations.status, 'open')))),
+    db.run(sql`INSERT INTO audit_events (entity_type, entity_id, action, actor, at, changes)
+      SELECT 'invitation', ${id}, 'closed', ${actor}, ${now}, ${JSON.stringify({ reason })}
+      WHERE EXISTS (SELECT 1 FROM invitations WHERE id = ${id} AND status = 'closed' AND closed_at = ${now} AND close_reason = ${reason})`),
+  ]);
+  const invitation = await getInvitation(db, id);
+  if (result.rowsAffected === 0) throw new ConflictError(`invitation ${id} is already closed`, invitation.version);
+  return invitation;
+}
+
+export interface InvitationPage {
+  items: Invitation[];
+  nextCursor: string | null;
+}
+
+function encodeCursor(inv: Invitation): string {
+  return btoa(`${inv.createdAt}:${inv.id}`);
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  const match = /^(\d+):(inv_[0-9a-z]+)$/.exec((() => {
+    try {
+      return atob(cursor);
+    } catch {
+      return '';
+    }
+  })());
+  if (!match) throw new ValidationError([{ path: 'cursor', message: 'is not a cursor returned by this API' }]);
+  return { createdAt: Number(match[1]), id: match[2]! };
+}
+
+/** Newest first, filtered by status / chat / locale, paginated by an opaque cursor. */
+export async function listInvitations(db: CoreDeps['db'], query: InvitationListQuery): Promise<InvitationPage> {
+  const conditions: SQL[] = [];
+  if (query.status) conditions.push(eq(invitations.status, query.status));
+  if (query.chatId) conditions.push(eq(invitations.chatId, query.chatId));
+  if (query.locale) conditions.push(eq(invitations.locale, query.locale));
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    conditions.push(or(lt(invitations.createdAt, c.createdAt), and(eq(invitations.createdAt, c.createdAt), lt(invitations.id, c.id)))!);
+  }
+  const rows = await db
+    .select()
+    .from(invitations)
+    .where(and(...conditions))
+    .orderBy(desc(invitations.createdAt), desc(invitations.id))
+    .limit(query.limit + 1);
+  const items = rows.slice(0, query.limit);
+  return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+export interface InvitationCounts {
+  targeted: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  bounced: number;
+  cancelled: number;
+  clicked: number;
+  completed: number;
+  completedAfterClose: number;
+}
+
+export async function invitationCounts(db: CoreDeps['db'], id: string): Promise<InvitationCounts> {
+  const [row] = await db.all<InvitationCounts>(sql`SELECT count(*) AS targeted, count(sent_at) AS sent,
+      count(delivered_at) AS delivered, count(failed_at) AS failed, count(bounced_at) AS bounced,
+      count(cancelled_at) AS cancelled, count(clicked_at) AS clicked, count(completed_at) AS completed,
+      coalesce(sum(completed_after_close), 0) AS completedAfterClose
+    FROM participations WHERE invitation_id = ${id}`);
+  return row!;
+}
+
+export async function invitationAudit(db: CoreDeps['db'], id: string) {
+  await getInvitation(db, id);
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entityType, 'invitation'), eq(auditEvents.entityId, id)))
+    .orderBy(asc(auditEvents.at), asc(auditEvents.id));
+}

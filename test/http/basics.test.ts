@@ -1,0 +1,55 @@
+import { beforeEach, expect, it } from 'vitest';
+import { describeEachDatabase } from '../support/databases.js';
+import { clearTables, testApp } from '../support/app.js';
+import { onboardingChat } from '../support/community.js';
+
+describeEachDatabase('HTTP basics', (get) => {
+  beforeEach(async () => clearTables(get().db));
+
+  it('serves /healthz without a token and checks the database', async () => {
+    const { app } = testApp(get().db);
+    const res = await app.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it('refuses /api without the right bearer token, before reading the body', async () => {
+    const { app } = testApp(get().db);
+    for (const authorization of [undefined, 'Bearer wrong-token-0123456789', 'Basic abc']) {
+      const res = await app.request('/api/chats', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(onboardingChat),
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    const { call } = testApp(get().db);
+    expect((await call('GET', '/api/chats')).body.items).toEqual([]);
+  });
+
+  it('publishes an OpenAPI 3.1 document generated from the zod schemas', async () => {
+    const { app } = testApp(get().db);
+    const res = await app.request('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const path of ['/api/chats', '/api/chats/{id}', '/api/members/{id}', '/api/members/bulk', '/api/responses/bulk', '/api/invitations', '/api/invitations/{id}', '/api/invitations/{id}/close', '/api/invitations/{id}/summary', '/api/audience/preview']) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+    expect(doc.components.schemas).toHaveProperty('Invitation');
+    expect(doc.components.schemas).toHaveProperty('Problem');
+  });
+
+  it('answers malformed JSON and unknown routes with problem+json, never 500', async () => {
+    const { call } = testApp(get().db);
+    const malformed = await call('POST', '/api/chats', '{"id": "x",');
+    expect(malformed.status).toBe(400);
+    expect(malformed.contentType).toContain('application/problem+json');
+    const missing = await call('GET', '/api/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(missing.contentType).toContain('application/problem+json');
+    const wrongType = await call('POST', '/api/chats', [1, 2, 3]);
+    expect(wrongType.status).toBe(422);
+  });
+});

@@ -1,0 +1,179 @@
+import { sql } from 'drizzle-orm';
+import { beforeAll, expect, it } from 'vitest';
+import { previewAudience, resolveAudienceStatement, type AudienceSpec } from '../../src/core/targeting/audience.js';
+import { normalizeTarget, type TargetInput } from '../../src/core/targeting/target.js';
+import { invitations } from '../../src/db/schema.js';
+import type { Db } from '../../src/db/client.js';
+import { describeEachDatabase } from '../support/databases.js';
+import { clearTables } from '../support/app.js';
+import { member, seedChats, seedMembers } from '../support/community.js';
+
+const NOW = Date.parse('2026-12-01T12:00:00Z');
+const DAY = 86_400_000;
+
+async function pastInvitation(db: Db, id: string, chatId: string, status: 'open' | 'closed' | 'scheduled') {
+  await db.insert(invitations).values({
+    id, chatId, name: id, locale: 'en-US', scheduleMode: 'fixed', timeZone: 'UTC', opensAt: NOW - 40 * DAY, closesAt: NOW + DAY,
+    target: { type: 'all' }, channel: 'email', createdBy: 'test', status, createdAt: NOW - 40 * DAY, updatedAt: NOW - 40 * DAY,
+  });
+}
+
+async function participate(db: Db, invitationId: string, chatId: string, memberId: string, targetedAt: number, completedAt: number | null = null) {
+  await db.run(sql`INSERT INTO participations (invitation_id, member_id, chat_id, token, channel, targeted_at, completed_at)
+    SELECT ${invitationId}, id, ${chatId}, lower(hex(randomblob(16))), 'email', ${targetedAt}, ${completedAt} FROM members WHERE external_id = ${memberId}`);
+}
+
+function spec(target: TargetInput, overrides: Partial<AudienceSpec> = {}): AudienceSpec {
+  return { invitationId: null, chatId: 'onboarding', locale: 'en-US', channel: 'email', target: normalizeTarget(target), sameLocaleOnly: false, cooldownDays: 7, ...overrides };
+}
+
+describeEachDatabase('targeting engine', (get) => {
+  beforeAll(async () => {
+    const { db } = get();
+    await clearTables(db);
+    await seedChats(db, NOW);
+    await seedMembers(db, [
+      member('ok-1', { attributes: { country: 'CA', age: 30 } }),
+      member('ok-2', { attributes: { country: 'US', age: 17 } }),
+      member('unsub', { subscribed: false }),
+      member('no-email', { email: null, phone: '+15145550101' }),
+      member('opted-out'),
+      member('bounced'),
+      member('fr', { preferredLocale: 'fr-CA', attributes: { country: 'CA' } }),
+      member('done'),
+      member('in-progress'),
+      member('invited-before'),
+      member('recent-other-chat'),
+      member('old-other-chat'),
+      member('sms-fan', { preferredChannel: 'sms', phone: '+15145550102' }),
+    ], NOW);
+    await db.run(sql`UPDATE members SET email_opt_out_at = ${NOW - DAY} WHERE external_id = 'opted-out'`);
+    await db.run(sql`UPDATE members SET email_suppressed_at = ${NOW - DAY}, email_suppression_reason = 'HardBounce' WHERE external_id = 'bounced'`);
+    await pastInvitation(db, 'inv_closedonboarding', 'onboarding', 'closed');
+    await pastInvitation(db, 'inv_openonboarding0', 'onboarding', 'open');
+    await pastInvitation(db, 'inv_feedbackclosed0', 'feedback', 'closed');
+    await participate(db, 'inv_closedonboarding', 'onboarding', 'done', NOW - 30 * DAY, NOW - 29 * DAY);
+    await participate(db, 'inv_closedonboarding', 'onboarding', 'invited-before', NOW - 30 * DAY);
+    await participate(db, 'inv_openonboarding0', 'onboarding', 'in-progress', NOW - 20 * DAY);
+    await participate(db, 'inv_feedbackclosed0', 'feedback', 'recent-other-chat', NOW - 2 * DAY);
+    await participate(db, 'inv_feedbackclosed0', 'feedback', 'old-other-chat', NOW - 30 * DAY);
+  });
+
+  it('gives every excluded member one reason and counts them', async () => {
+    const preview = await previewAudience(get().db, spec({ type: 'all' }, { sameLocaleOnly: true }), NOW, 20);
+    expect(preview.excluded).toEqual({
+      unknown_id: 0,
+      unsubscribed: 2,
+      suppressed: 1,
+      unreachable: 1,
+      locale_mismatch: 1,
+      already_completed: 1,
+      invite_in_progress: 1,
+      already_invited: 1,
+      cooldown: 1,
+    });
+    expect(preview.matched).toBe(13);
+    expect(preview.audience).toBe(4);
+    expect(preview.examples.map((e) => e.id).sort()).toEqual(['ok-1', 'ok-2', 'old-other-chat', 'sms-fan']);
+    expect(preview.byLocale).toEqual({ 'en-US': 4 });
+    expect(preview.byChannel).toEqual({ email: 4, sms: 0 });
+  });
+
+  it("applies the member's channel preference and the cooldown override", async () => {
+    const pref = await previewAudience(get().db, spec({ type: 'all' }, { channel: 'preference', cooldownDays: 0 }), NOW, 20);
+    expect(pref.excluded.cooldown).toBe(0);
+    expect(pref.excluded.unreachable).toBe(0);
+    expect(pref.byChannel).toEqual({ email: 5, sms: 2 });
+    const sms = await previewAudience(get().db, spec({ type: 'all' }, { channel: 'sms' }), NOW);
+    expect(sms.excluded.unreachable).toBe(10);
+    expect(sms.audience).toBe(2);
+  });
+
+  it('reports unknown and excluded IDs of a pasted list instead of dropping them', async () => {
+    const preview = await previewAudience(get().db, spec({ type: 'members', ids: 'ok-1, unsub\nghost  done ok-1' }), NOW);
+    expect(preview.audience).toBe(1);
+    expect(preview.matched).toBe(3);
+    expect(preview.excluded.unknown_id).toBe(1);
+    expect(preview.excludedIds).toEqual({ unknown_id: ['ghost'], unsubscribed: ['unsub'], already_completed: ['done'] });
+  });
+
+  it('targets a text filter and a JSON filter identically', async () => {
+    const text = await previewAudience(get().db, spec({ type: 'filter', expression: 'country = "CA" and age >= 18' }), NOW, 20);
+    const json = await previewAudience(
+      get().db,
+      spec({ type: 'filter', filter: { type: 'and', conditions: [{ type: 'field', field: 'country', op: 'eq', value: 'CA' }, { type: 'field', field: 'age', op: 'gte', value: 18 }] } }),
+      NOW,
+      20,
+    );
+    expect(text.examples.map((e) => e.id)).toEqual(['ok-1']);
+    expect(json).toEqual(text);
+  });
+
+  it('stores the audience with a distinct random 128-bit token per member', async () => {
+    const { db } = get();
+    await pastInvitation(db, 'inv_resolvetest0000', 'onboarding', 'scheduled');
+    const s = { ...spec({ type: 'all' }), invitationId: 'inv_resolvetest0000' };
+    await db.run(resolveAudienceStatement(s, NOW, null));
+    const rows = await db.all<{ token: string; channel: string; targeted_at: number }>(sql`SELECT token, channel, targeted_at FROM participations WHERE invitation_id = 'inv_resolvetest0000'`);
+    expect(rows).toHaveLength(5);
+    expect(new Set(rows.map((r) => r.token)).size).toBe(5);
+    for (const r of rows) {
+      expect(r.token).toMatch(/^[0-9a-f]{32}$/);
+      expect(r.targeted_at).toBe(NOW);
+    }
+    // The invitation's own participations do not exclude its members from its own preview...
+    expect((await previewAudience(db, s, NOW)).audience).toBe(5);
+    // ...but another invitation of the same chat now sees them as already invited.
+    expect((await previewAudience(db, spec({ type: 'all' }), NOW)).excluded.already_invited).toBe(6);
+    await db.run(sql`DELETE FROM participations WHERE invitation_id = 'inv_resolvetest0000'`);
+    await db.run(sql`DELETE FROM invitations WHERE id = 'inv_resolvetest0000'`);
+  });
+});
+
+describeEachDatabase('random samples', (get) => {
+  const N = 200;
+  beforeAll(async () => {
+    const { db } = get();
+    await clearTables(db);
+    await seedChats(db, NOW);
+    await seedMembers(db, Array.from({ length: N }, (_, i) => member(`s-${String(i).padStart(3, '0')}`, { attributes: { even: i % 2 === 0 } })), NOW);
+  });
+
+  /** The sampled members, as the preview lists them (its examples come from the same sampled set). */
+  async function draw(target: TargetInput): Promise<string[]> {
+    const preview = await previewAudience(get().db, spec(target), NOW, 1000);
+    expect(preview.examples).toHaveLength(preview.audience);
+    return preview.examples.map((e) => e.id).sort();
+  }
+
+  it('draws exactly N or P percent, reproducibly for a seed', async () => {
+    const a = await draw({ type: 'sample', size: 25, seed: 'alpha' });
+    const b = await draw({ type: 'sample', size: 25, seed: 'alpha' });
+    const c = await draw({ type: 'sample', size: 25, seed: 'beta' });
+    expect(a).toHaveLength(25);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+    expect(await draw({ type: 'sample', percent: 10, seed: 'alpha' })).toHaveLength(20);
+    const fromFilter = await draw({ type: 'sample', size: 30, seed: 'gamma', from: { type: 'filter', expression: 'even = true' } });
+    expect(fromFilter).toHaveLength(30);
+    for (const id of fromFilter) expect(Number(id.slice(2)) % 2).toBe(0);
+    expect(await draw({ type: 'sample', size: 5000, seed: 'alpha' })).toHaveLength(N);
+  });
+
+  it('selects every member with equal probability (chi-square over 300 seeds)', async () => {
+    const counts = new Map<string, number>();
+    const draws = 300;
+    const k = 20;
+    for (let i = 0; i < draws; i++) {
+      for (const id of await draw({ type: 'sample', size: k, seed: `seed-${i}` })) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    const expected = (draws * k) / N;
+    let chi2 = 0;
+    for (let i = 0; i < N; i++) {
+      const observed = counts.get(`s-${String(i).padStart(3, '0')}`) ?? 0;
+      chi2 += (observed - expected) ** 2 / expected;
+    }
+    // 199 degrees of freedom: the 99.9th percentile is about 272.
+    expect(chi2).toBeLessThan(272);
+  });
+});
