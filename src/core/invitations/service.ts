@@ -174,7 +174,7 @@ export async function updateInvitation(
       .where(and(eq(invitations.id, id), eq(invitations.version, current.version))),
     db.run(sql`INSERT INTO audit_events (entity_type, entity_id, action, actor, at, changes)
       SELECT 'invitation', ${id}, 'edited', ${actor}, ${now}, ${JSON.stringify(changes)}
-      WHERE EXISTS (SELECT 1 FROM invitations WHERE id = ${id} AND version = ${updated.version} AND updated_at = ${now})`),
+      WHERE changes() = 1`),
   ]);
   if (result.rowsAffected === 0) {
     const latest = await getInvitation(db, id);
@@ -188,6 +188,9 @@ export async function updateInvitation(
   }
   return { invitation: await getInvitation(db, id), details, changes };
 }
+
+// Audit rows are written in the same batch as the change, guarded by changes() = 1: the batch runs
+// on one connection, so changes() reports the UPDATE just before it and a lost race audits nothing.
 
 /** Closes a scheduled or open invitation: by hand at any time, or by the runner (close time, response limit). */
 export async function closeInvitation(deps: CoreDeps, id: string, actor: string, reason: CloseReason = 'manual'): Promise<Invitation> {
@@ -207,7 +210,7 @@ export async function closeInvitation(deps: CoreDeps, id: string, actor: string,
       .where(and(eq(invitations.id, id), or(eq(invitations.status, 'scheduled'), eq(invitations.status, 'open')))),
     db.run(sql`INSERT INTO audit_events (entity_type, entity_id, action, actor, at, changes)
       SELECT 'invitation', ${id}, 'closed', ${actor}, ${now}, ${JSON.stringify({ reason })}
-      WHERE EXISTS (SELECT 1 FROM invitations WHERE id = ${id} AND status = 'closed' AND closed_at = ${now} AND close_reason = ${reason})`),
+      WHERE changes() = 1`),
   ]);
   const invitation = await getInvitation(db, id);
   if (result.rowsAffected === 0) throw new ConflictError(`invitation ${id} is already closed`, invitation.version);

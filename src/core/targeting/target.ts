@@ -35,7 +35,7 @@ export const targetInput = z.discriminatedUnion('type', [
     })
     .describe('A uniform random sample of N members or P percent, without replacement.'),
 ]);
-export type TargetInput = z.infer<typeof targetInput>;
+export type TargetInput = z.input<typeof targetInput>;
 
 export type FilterTarget = { type: 'filter'; filter: Filter; expression?: string };
 export type PoolTarget = { type: 'all' } | FilterTarget;
@@ -49,7 +49,7 @@ export function parseMemberIds(ids: string[] | string): string[] {
   return [...new Set(list.filter((s) => s.length > 0))];
 }
 
-function normalizeFilterSource(source: z.infer<typeof filterSource>, path: string): FilterTarget {
+function normalizeFilterSource(source: { filter?: unknown; expression?: string | undefined }, path: string): FilterTarget {
   if ((source.filter === undefined) === (source.expression === undefined)) {
     throw new ValidationError([{ path: `${path}.filter`, message: 'give either filter (JSON) or expression (text), not both or neither' }]);
   }
@@ -82,7 +82,7 @@ export function normalizeTarget(input: TargetInput, path = 'target'): Target {
       if ((input.size === undefined) === (input.percent === undefined)) {
         throw new ValidationError([{ path: `${path}.size`, message: 'give either size (a number of members) or percent' }]);
       }
-      const from = input.from.type === 'all' ? ({ type: 'all' } as const) : normalizeFilterSource(input.from, `${path}.from`);
+      const from = !input.from || input.from.type === 'all' ? ({ type: 'all' } as const) : normalizeFilterSource(input.from, `${path}.from`);
       return {
         type: 'sample',
         ...(input.size !== undefined ? { size: input.size } : { percent: input.percent! }),

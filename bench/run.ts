@@ -1,0 +1,152 @@
+// npm run bench: the targeting-engine figures on 1,000,000 members, on the embedded file database
+// and on sqld, each next to its bare-SQL floor measured in the same run. Prints a table and writes
+// bench/results.json (merged with figures other benchmarks wrote there).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../src/db/client.js';
+import { migrateDatabase } from '../src/db/migrate.js';
+import { openDatabase, tuneEmbeddedFile } from '../src/db/open.js';
+import { startSqld, type SqldServer } from '../test/support/sqld.js';
+import { addHistory, DAY, MEMBERS, writeMembersCsv } from './dataset.js';
+import { PREVIEW_EXPRESSION, timePreview } from './targeting.js';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const tmp = join(root, 'bench/tmp');
+const NOW = Date.parse('2026-12-01T12:00:00Z');
+
+type Figures = Record<string, number>;
+
+function timeChild(script: string, env: Record<string, string>, args: string[] = []): { ms: number; output: string } {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`${script} failed (${child.status}): ${child.stderr.slice(-2000)}`);
+  return { ms, output: child.stdout };
+}
+
+async function open(url: string): Promise<{ db: Db; close(): void }> {
+  const { client, db } = openDatabase(url);
+  await tuneEmbeddedFile(client, url);
+  await migrateDatabase(db);
+  return { db, close: () => client.close() };
+}
+
+/** The import floor: the same 1M member rows (8 attributes, triggers firing) from one INSERT … SELECT. */
+async function importFloor(url: string): Promise<number> {
+  const { db, close } = await open(url);
+  const started = performance.now();
+  await db.run(sql`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${MEMBERS - 1})
+    INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, subscribed, attributes, created_at, updated_at)
+    SELECT 'f' || i, 'f' || i || '@example.com', '+1555' || printf('%07d', i), 'en-US', 'America/Toronto', 1,
+      json_object('first_name', 'Name' || (i % 997), 'country', 'CA', 'age', 18 + i % 60, 'plan', 'pro', 'vip', json(CASE WHEN i % 10 = 0 THEN 'true' ELSE 'false' END),
+        'signup_date', '2024-0' || (1 + i % 9) || '-15', 'score', (i % 1000) / 10.0, 'zip', '0' || (1000 + i % 9000)),
+      ${NOW}, ${NOW}
+    FROM n`);
+  const ms = performance.now() - started;
+  close();
+  return ms;
+}
+
+async function benchDatabase(kind: 'file' | 'sqld', csv: string): Promise<Figures> {
+  let server: SqldServer | undefined;
+  let floorServer: SqldServer | undefined;
+  let url: string;
+  let floorUrl: string;
+  if (kind === 'file') {
+    for (const f of ['bench.db', 'floor.db']) for (const s of ['', '-wal', '-shm']) rmSync(join(tmp, f + s), { force: true });
+    url = `file:${join(tmp, 'bench.db')}`;
+    floorUrl = `file:${join(tmp, 'floor.db')}`;
+  } else {
+    server = await startSqld();
+    floorServer = await startSqld();
+    url = server.url;
+    floorUrl = floorServer.url;
+  }
+  try {
+    const figures: Figures = {};
+    (await open(url)).close();
+    console.error(`[${kind}] importing ${MEMBERS.toLocaleString('en-US')} members…`);
+    figures.import_1m_s = timeChild('src/cli/import.ts', { DATABASE_URL: url }, ['members', csv]).ms / 1000;
+    figures.import_1m_floor_s = (await importFloor(floorUrl)) / 1000;
+    figures.import_1m_floor_ratio = figures.import_1m_s / figures.import_1m_floor_s;
+
+    const { db, close } = await open(url);
+    console.error(`[${kind}] adding 2M responses and 3M participations…`);
+    await addHistory(db, NOW);
+
+    console.error(`[${kind}] preview…`);
+    const preview = await timePreview(db, NOW);
+    figures.preview_1m_ms = preview.ms;
+    figures.preview_1m_floor_ms = preview.floorMs;
+    figures.preview_1m_floor_ratio = preview.ms / preview.floorMs;
+    figures.preview_1m_audience = preview.audience;
+    close();
+
+    console.error(`[${kind}] resolve all / sample (child processes, for peak RSS)…`);
+    const resolveAll = JSON.parse(timeChild('bench/resolve-child.ts', { DATABASE_URL: url, BENCH_NOW: String(NOW) }, ['all']).output) as Figures;
+    const sample = JSON.parse(timeChild('bench/resolve-child.ts', { DATABASE_URL: url, BENCH_NOW: String(NOW) }, ['sample']).output) as Figures;
+    figures.resolve_all_1m_s = resolveAll.ms! / 1000;
+    figures.resolve_all_1m_floor_s = resolveAll.floorMs! / 1000;
+    figures.resolve_all_1m_floor_ratio = resolveAll.ms! / resolveAll.floorMs!;
+    figures.resolve_all_1m_rows = resolveAll.rows!;
+    figures.peak_rss_mb = resolveAll.peakRssMb!;
+    figures.sample_10k_of_1m_ms = sample.ms!;
+    figures.sample_10k_of_1m_floor_ms = sample.floorMs!;
+    figures.sample_10k_of_1m_floor_ratio = sample.ms! / sample.floorMs!;
+    figures.sample_10k_of_1m_rows = sample.rows!;
+    return figures;
+  } finally {
+    await server?.stop();
+    await floorServer?.stop();
+  }
+}
+
+function printTable(results: Record<string, Figures>): void {
+  const kinds = Object.keys(results);
+  const keys = [...new Set(kinds.flatMap((k) => Object.keys(results[k]!)))];
+  const rows = keys.map((key) => [key, ...kinds.map((k) => (results[k]![key] === undefined ? '–' : String(Math.round(results[k]![key]! * 1000) / 1000)))]);
+  const header = ['figure', ...kinds];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+async function main(): Promise<void> {
+  mkdirSync(tmp, { recursive: true });
+  const csv = join(tmp, 'members-1m.csv');
+  if (!existsSync(csv)) {
+    console.error('writing the 1M-member CSV…');
+    await writeMembersCsv(csv);
+  }
+  const only = process.argv[2];
+  const results: Record<string, Figures> = {};
+  for (const kind of ['file', 'sqld'] as const) {
+    if (only && only !== kind) continue;
+    results[kind] = await benchDatabase(kind, csv);
+  }
+  printTable(results);
+  const path = join(root, 'bench/results.json');
+  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { targeting?: Record<string, Figures> }) : {};
+  const merged = {
+    ...previous,
+    targeting: { ...(previous.targeting ?? {}), ...results },
+    targeting_meta: { measuredAt: new Date().toISOString(), node: process.version, members: MEMBERS, preview_expression: PREVIEW_EXPRESSION, day_ms: DAY },
+  };
+  writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);
+  console.log(`\nwrote ${path}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
