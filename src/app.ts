@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { CoreDeps } from './core/deps.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, problemResponse } from './http/problem.js';
+import { requestLog } from './http/request-log.js';
 import { createRouter } from './http/router.js';
 import { chatRoutes } from './http/routes/chats.js';
 import { invitationRoutes } from './http/routes/invitations.js';
@@ -19,6 +20,7 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.onError(errorHandler(deps.logger));
+  app.use('*', requestLog(deps.logger));
   app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}` }));
 
   app.get('/healthz', async (c) => {

@@ -1,6 +1,7 @@
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
-import { clearTables, testApp } from '../support/app.js';
+import { jsonLogger } from '../../src/core/logger.js';
+import { clearTables, manualClock, testApp } from '../support/app.js';
 import { onboardingChat } from '../support/community.js';
 
 describeEachDatabase('HTTP basics', (get) => {
@@ -51,5 +52,17 @@ describeEachDatabase('HTTP basics', (get) => {
     expect(missing.contentType).toContain('application/problem+json');
     const wrongType = await call('POST', '/api/chats', [1, 2, 3]);
     expect(wrongType.status).toBe(422);
+  });
+
+  it('logs one JSON line per request with the route, never emails, phones or tokens', async () => {
+    const lines: string[] = [];
+    const { call } = testApp(get().db, manualClock(), jsonLogger('debug', (l) => lines.push(l)));
+    await call('PUT', '/api/members/log-1', { email: 'secret.person@example.com', phone: '+15145550177' });
+    await call('GET', '/api/members/log-1');
+    expect(lines).toHaveLength(2);
+    const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events[0]).toMatchObject({ level: 'info', event: 'http.request', method: 'PUT', route: '/api/members/:id', status: 200 });
+    const all = lines.join('\n');
+    for (const secret of ['secret.person', '+15145550177', 'test-api-token', 'log-1']) expect(all).not.toContain(secret);
   });
 });

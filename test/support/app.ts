@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createApp } from '../../src/app.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { CoreDeps } from '../../src/core/deps.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { Db } from '../../src/db/client.js';
 
 export const TEST_API_TOKEN = 'test-api-token-0123456789abcdef';
@@ -26,8 +26,8 @@ export function coreDeps(db: Db, clock: Clock, settings: Partial<CoreDeps['setti
   return { db, clock, logger: silentLogger, settings: { cooldownDays: 7, publicBaseUrl: 'http://localhost:3000', ...settings } };
 }
 
-export function testApp(db: Db, clock: Clock = manualClock()) {
-  const app = createApp({ ...coreDeps(db, clock), apiToken: TEST_API_TOKEN });
+export function testApp(db: Db, clock: Clock = manualClock(), logger: Logger = silentLogger) {
+  const app = createApp({ ...coreDeps(db, clock), logger, apiToken: TEST_API_TOKEN });
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await app.request(path, {
       method,
