@@ -114,4 +114,4 @@ export const filterSchema: z.ZodType<Filter> = z.discriminatedUnion('type', [
   metricCondition,
   groupCondition,
   notCondition,
-]);
+]).meta({ id: 'Filter', description: 'A custom filter: conditions combined with and / or / not.' }); // the id lets OpenAPI reference the recursion
