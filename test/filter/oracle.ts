@@ -1,4 +1,4 @@
-// An in-memory evaluator of the filter semantics (docs/filter-language.md), written independently of
+// An in-memory evaluator of the filter semantics (README.md, "Filter language"), written independently of
 // compile.ts: property tests compare what the SQL selects with what this says.
 import type { FieldCondition, Filter, ScalarValue } from '../../src/core/targeting/filter/ast.js';
 

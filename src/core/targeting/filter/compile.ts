@@ -2,7 +2,7 @@
 // bound parameter; the only identifiers spliced into the text come from the fixed coreFields map.
 // Attribute and response conditions are uncorrelated `m.id IN (subquery)` so SQLite answers them
 // from the (key, value_text) / (key, type, value_num) / (chat_id, question, value) indexes once,
-// instead of once per member. Semantics: docs/filter-language.md.
+// instead of once per member. Semantics: README.md, "Filter language".
 import { sql, type SQL } from 'drizzle-orm';
 import {
   coreFields,

@@ -1,7 +1,7 @@
 // The text form of a filter: a tokenizer and a recursive-descent parser producing the AST of ./ast.ts,
 // normalized (same-type groups flattened, no single-child groups). The result is then checked by
 // ./validate.ts, and any problem is reported at its line and column in the text.
-// Grammar and semantics: docs/filter-language.md.
+// Grammar and semantics: README.md, "Filter language".
 import { ValidationError } from '../../errors.js';
 import { MAX_FILTER_DEPTH, metricNames, type ComparisonOp, type Filter, type MetricName, type ScalarValue } from './ast.js';
 import { checkFilter, type ProblemPath } from './validate.js';
