@@ -102,11 +102,16 @@ function candidates(spec: AudienceSpec, now: number): SQL {
     FROM members m WHERE ${targetPredicate(spec.target, now)}`;
 }
 
+/** The order a sample is drawn in; the first `limit` rows of it are the sample. */
+function sampleOrder(seed: string, limit: SQL | number): SQL {
+  return sql`ORDER BY ${sampleKey(sql`member_id`, seed)}, member_id LIMIT ${limit}`;
+}
+
 /** The members who receive the invitation; a sample needs its size, counted from the eligible pool. */
 function audience(spec: AudienceSpec, now: number, sampleSize: number | null): SQL {
   const eligible = sql`SELECT * FROM (${candidates(spec, now)}) WHERE reason IS NULL`;
   if (spec.target.type !== 'sample' || sampleSize === null) return eligible;
-  return sql`${eligible} ORDER BY ${sampleKey(sql`member_id`, spec.target.seed)}, member_id LIMIT ${sampleSize}`;
+  return sql`${eligible} ${sampleOrder(spec.target.seed, sampleSize)}`;
 }
 
 export function sampleSizeFor(target: Target, poolSize: number): number | null {
@@ -140,70 +145,79 @@ function emptyExclusions(): Record<ExclusionReason, number> {
   return Object.fromEntries(exclusionReasons.map((r) => [r, 0])) as Record<ExclusionReason, number>;
 }
 
-interface CountRow {
+
+interface PreviewRow {
+  kind: 'group' | 'included' | 'example' | 'excluded_id' | 'unknown_id';
   reason: ExclusionReason | null;
   preferred_locale: string | null;
   channel: 'email' | 'sms' | null;
-  n: number;
+  n: number | null;
+  external_id: string | null;
+  time_zone: string | null;
 }
 
+/**
+ * One statement: the candidates are computed once (a materialized CTE), then counted by reason,
+ * locale and channel, sampled and listed from it; recomputing them per question would cost more
+ * than the questions. (sqld has no temporary tables, so a CTE it is.)
+ */
 export async function previewAudience(db: Db, spec: AudienceSpec, now: number, exampleCount = 5): Promise<AudiencePreview> {
-  const rows = await db.all<CountRow>(sql`SELECT reason, preferred_locale, channel, count(*) AS n
-    FROM (${candidates(spec, now)}) GROUP BY reason, preferred_locale, channel`);
+  const target = spec.target;
+  const sampleLimit =
+    target.type !== 'sample' ? null : target.size !== undefined ? target.size : sql`(SELECT CAST(round(count(*) * ${target.percent!} / 100.0) AS INTEGER) FROM c WHERE reason IS NULL)`;
+  const idLists =
+    target.type === 'members'
+      ? sql`UNION ALL SELECT * FROM (SELECT 'excluded_id', reason, NULL, NULL, NULL, external_id, NULL FROM c WHERE reason IS NOT NULL ORDER BY reason, external_id)
+        UNION ALL SELECT 'unknown_id', NULL, NULL, NULL, NULL, value, NULL FROM json_each(${JSON.stringify(target.ids)}) WHERE value NOT IN (SELECT external_id FROM members)`
+      : sql``;
+  const rows = await db.all<PreviewRow>(sql`WITH c AS MATERIALIZED (${candidates(spec, now)}),
+      included AS MATERIALIZED (SELECT * FROM c WHERE reason IS NULL ${target.type === 'sample' ? sampleOrder(target.seed, sampleLimit!) : sql``})
+    SELECT 'group' AS kind, reason, preferred_locale, channel, count(*) AS n, NULL AS external_id, NULL AS time_zone FROM c GROUP BY reason, preferred_locale, channel
+    UNION ALL SELECT 'included', NULL, preferred_locale, channel, count(*), NULL, NULL FROM included GROUP BY preferred_locale, channel
+    UNION ALL SELECT * FROM (SELECT 'example', NULL, preferred_locale, channel, NULL, external_id, time_zone FROM included LIMIT ${exampleCount})
+    ${idLists}`);
+  const of = (kind: PreviewRow['kind']) => rows.filter((r) => r.kind === kind);
+  const counted = (kind: 'group' | 'included') => of(kind).map((r) => ({ ...r, n: r.n ?? 0 }));
+  const groups = counted('group');
+  const audienceGroups = counted('included');
+  const examples = of('example').map((r) => ({ external_id: r.external_id!, preferred_locale: r.preferred_locale, time_zone: r.time_zone!, channel: r.channel! }));
+  const idReport = of('excluded_id').map((r) => ({ reason: r.reason!, external_id: r.external_id! }));
+  const unknownIds = of('unknown_id').map((r) => ({ value: r.external_id! }));
   const preview: AudiencePreview = {
     matched: 0,
     audience: 0,
     byLocale: {},
     byChannel: { email: 0, sms: 0 },
     excluded: emptyExclusions(),
-    examples: [],
+    examples: examples.map((r) => ({ id: r.external_id, preferredLocale: r.preferred_locale, timeZone: r.time_zone, channel: r.channel })),
   };
   let pool = 0;
-  for (const row of rows) {
+  for (const row of groups) {
     preview.matched += row.n;
     if (row.reason) preview.excluded[row.reason] += row.n;
     else pool += row.n;
   }
-  const size = sampleSizeFor(spec.target, pool);
-  const audienceSql = audience(spec, now, size);
-  const included =
-    spec.target.type === 'sample'
-      ? await db.all<CountRow>(sql`SELECT NULL AS reason, preferred_locale, channel, count(*) AS n FROM (${audienceSql}) GROUP BY preferred_locale, channel`)
-      : rows.filter((r) => r.reason === null);
-  for (const row of included) {
+  for (const row of audienceGroups) {
     preview.audience += row.n;
     const locale = row.preferred_locale ?? 'none';
     preview.byLocale[locale] = (preview.byLocale[locale] ?? 0) + row.n;
     if (row.channel) preview.byChannel[row.channel] += row.n;
   }
-  if (spec.target.type === 'sample') preview.sample = { seed: spec.target.seed, poolSize: pool, size: size ?? 0 };
-  if (spec.target.type === 'members') await addIdReport(db, spec, now, preview);
-  preview.examples = (
-    await db.all<{ external_id: string; preferred_locale: string | null; time_zone: string; channel: 'email' | 'sms' }>(
-      sql`SELECT external_id, preferred_locale, time_zone, channel FROM (${audienceSql}) LIMIT ${exampleCount}`,
-    )
-  ).map((r) => ({ id: r.external_id, preferredLocale: r.preferred_locale, timeZone: r.time_zone, channel: r.channel }));
+  if (target.type === 'sample') preview.sample = { seed: target.seed, poolSize: pool, size: preview.audience };
+  if (target.type === 'members') {
+    preview.excluded.unknown_id = unknownIds.length;
+    const excludedIds: Partial<Record<ExclusionReason, string[]>> = {};
+    if (unknownIds.length > 0) excludedIds.unknown_id = unknownIds.slice(0, ID_REPORT_LIMIT).map((r) => r.value);
+    for (const row of idReport) {
+      const list = (excludedIds[row.reason] ??= []);
+      if (list.length < ID_REPORT_LIMIT) list.push(row.external_id);
+    }
+    preview.excludedIds = excludedIds;
+  }
   return preview;
 }
 
 const ID_REPORT_LIMIT = 1000;
-
-async function addIdReport(db: Db, spec: AudienceSpec, now: number, preview: AudiencePreview): Promise<void> {
-  if (spec.target.type !== 'members') return;
-  const unknown = await db.all<{ value: string }>(
-    sql`SELECT value FROM json_each(${JSON.stringify(spec.target.ids)}) WHERE value NOT IN (SELECT external_id FROM members)`,
-  );
-  preview.excluded.unknown_id = unknown.length;
-  const excludedIds: Partial<Record<ExclusionReason, string[]>> = {};
-  if (unknown.length > 0) excludedIds.unknown_id = unknown.slice(0, ID_REPORT_LIMIT).map((r) => r.value);
-  const rows = await db.all<{ reason: ExclusionReason; external_id: string }>(sql`SELECT reason, external_id FROM (${candidates(spec, now)})
-    WHERE reason IS NOT NULL ORDER BY reason, external_id`);
-  for (const row of rows) {
-    const list = (excludedIds[row.reason] ??= []);
-    if (list.length < ID_REPORT_LIMIT) list.push(row.external_id);
-  }
-  preview.excludedIds = excludedIds;
-}
 
 /**
  * Stores the audience of an invitation as participations, each with a fresh 128-bit token

@@ -1,8 +1,8 @@
 // Filter AST → one boolean SQL expression over `members m`. Every user value and attribute name is a
 // bound parameter; the only identifiers spliced into the text come from the fixed coreFields map.
-// Attribute and response conditions are uncorrelated `m.id IN (subquery)` so SQLite answers them
-// from the (key, value_text) / (key, type, value_num) / (chat_id, question, value) indexes once,
-// instead of once per member. Semantics: README.md, "Filter language".
+// Attribute and response conditions are uncorrelated member sets, so SQLite answers them from the
+// (key, value_text) / (key, type, value_num) / (chat_id, question, value) indexes once, instead of
+// once per member. Semantics: README.md, "Filter language".
 import { sql, type SQL } from 'drizzle-orm';
 import {
   coreFields,
@@ -51,11 +51,37 @@ function requireDate(value: ScalarValue): number {
   return epoch;
 }
 
+// ---- member sets ----
+// Index-backed conditions compile to a set of member ids (an uncorrelated SELECT member_id …);
+// an `and` of several sets becomes one INTERSECT and an `or` one UNION, which SQLite computes
+// from the indexes alone, before it touches a single members row.
+
+type MemberSet = { set: SQL };
+type Compiled = MemberSet | { where: SQL };
+
+function where(c: Compiled): SQL {
+  return 'set' in c ? sql`m.id IN (${c.set})` : c.where;
+}
+
+function not(c: Compiled): Compiled {
+  return { where: sql`NOT (${where(c)})` };
+}
+
+// Compound selects are left-associative in SQLite (a INTERSECT b UNION c is (a ∩ b) ∪ c), so a
+// combined set is wrapped in a subquery before it can become part of another one.
+function compound(sets: MemberSet[], operator: SQL): MemberSet {
+  if (sets.length === 1) return sets[0]!;
+  return { set: sql`SELECT member_id FROM (${sql.join(sets.map((s) => s.set), operator)})` };
+}
+
+const intersect = (sets: MemberSet[]) => compound(sets, sql` INTERSECT `);
+const union = (sets: MemberSet[]) => compound(sets, sql` UNION `);
+
 // ---- profile attributes (member_attributes rows: key, type, value_text, value_num) ----
 
-function hasAttribute(key: string, where?: SQL): SQL {
+function hasAttribute(key: string, where?: SQL): MemberSet {
   const rest = where ? sql` AND ${where}` : sql``;
-  return sql`m.id IN (SELECT member_id FROM member_attributes WHERE key = ${key}${rest})`;
+  return { set: sql`SELECT member_id FROM member_attributes WHERE key = ${key}${rest}` };
 }
 
 function attributeEquals(value: ScalarValue): SQL {
@@ -72,29 +98,29 @@ function attributeOrder(op: ComparisonOp, value: ScalarValue): SQL {
   return sql`value_text ${operators[op]} ${value}`;
 }
 
-function attributeIn(key: string, values: readonly ScalarValue[]): SQL {
+function attributeIn(key: string, values: readonly ScalarValue[]): MemberSet {
   const texts = [...new Set(values.filter((v): v is string => typeof v === 'string'))];
   const numbers = [...new Set(values.filter((v): v is number => typeof v === 'number'))];
   const flags = [...new Set(values.filter((v): v is boolean => typeof v === 'boolean').map((b) => (b ? 1 : 0)))];
   // One subquery per type keeps each one a plain index lookup.
-  const parts: SQL[] = [];
+  const parts: MemberSet[] = [];
   if (texts.length > 0) parts.push(hasAttribute(key, sql`value_text IN (${list(texts)})`));
   if (numbers.length > 0) parts.push(hasAttribute(key, sql`type = 'number' AND value_num IN (${list(numbers)})`));
   if (flags.length > 0) parts.push(hasAttribute(key, sql`type = 'boolean' AND value_num IN (${list(flags)})`));
-  return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql` OR `)})`;
+  return union(parts);
 }
 
-function compileAttribute(f: FieldCondition, now: number): SQL {
+function compileAttribute(f: FieldCondition, now: number): Compiled {
   const key = f.field;
   switch (f.op) {
     case 'eq':
       return hasAttribute(key, attributeEquals(f.value));
     case 'neq':
-      return sql`NOT (${hasAttribute(key, attributeEquals(f.value))})`;
+      return not(hasAttribute(key, attributeEquals(f.value)));
     case 'in':
       return attributeIn(key, f.values);
     case 'not_in':
-      return sql`NOT (${attributeIn(key, f.values)})`;
+      return not(attributeIn(key, f.values));
     case 'lt':
     case 'lte':
     case 'gt':
@@ -114,7 +140,7 @@ function compileAttribute(f: FieldCondition, now: number): SQL {
     case 'is_set':
       return hasAttribute(key);
     case 'is_not_set':
-      return sql`NOT (${hasAttribute(key)})`;
+      return not(hasAttribute(key));
   }
 }
 
@@ -163,9 +189,9 @@ function compileColumn(f: FieldCondition, field: CoreField, now: number): SQL {
 
 // ---- chats: responses, participations, metrics ----
 
-function compileResponse(f: ResponseCondition): SQL {
+function compileResponse(f: ResponseCondition): MemberSet {
   const value = f.value === undefined ? sql`` : sql` AND value = ${f.value}`;
-  return sql`m.id IN (SELECT member_id FROM chat_responses WHERE chat_id = ${f.chat} AND question = ${f.question}${value})`;
+  return { set: sql`SELECT member_id FROM chat_responses WHERE chat_id = ${f.chat} AND question = ${f.question}${value}` };
 }
 
 // Correlated on purpose: participations are indexed by member first (participations_member_idx),
@@ -206,26 +232,33 @@ function compileMetric(f: MetricCondition, now: number): SQL {
   }
 }
 
-/** The WHERE expression selecting the members `f` matches, for `FROM members m WHERE …`. Expects a validated filter. */
-export function compileFilter(f: Filter, ctx: CompileContext): SQL {
+function compileNode(f: Filter, ctx: CompileContext): Compiled {
   switch (f.type) {
     case 'and':
     case 'or': {
       if (f.conditions.length === 0) throw new Error(`empty ${f.type} group (validate filters before compiling)`);
-      return sql`(${sql.join(
-        f.conditions.map((c) => compileFilter(c, ctx)),
-        f.type === 'and' ? sql` AND ` : sql` OR `,
-      )})`;
+      const children = f.conditions.map((c) => compileNode(c, ctx));
+      const sets = children.filter((c): c is MemberSet => 'set' in c);
+      const others = children.filter((c) => !('set' in c)).map(where);
+      if (f.type === 'or' && others.length > 0) return { where: sql`(${sql.join(children.map(where), sql` OR `)})` };
+      if (f.type === 'or') return union(sets);
+      const parts = sets.length > 0 ? [intersect(sets), ...others.map((w) => ({ where: w }))] : others.map((w) => ({ where: w }));
+      return parts.length === 1 ? parts[0]! : { where: sql`(${sql.join(parts.map(where), sql` AND `)})` };
     }
     case 'not':
-      return sql`NOT (${compileFilter(f.condition, ctx)})`;
+      return not(compileNode(f.condition, ctx));
     case 'field':
-      return Object.hasOwn(coreFields, f.field) ? compileColumn(f, f.field as CoreField, ctx.now) : compileAttribute(f, ctx.now);
+      return Object.hasOwn(coreFields, f.field) ? { where: compileColumn(f, f.field as CoreField, ctx.now) } : compileAttribute(f, ctx.now);
     case 'response':
       return compileResponse(f);
     case 'participation':
-      return compileParticipation(f);
+      return { where: compileParticipation(f) };
     case 'metric':
-      return compileMetric(f, ctx.now);
+      return { where: compileMetric(f, ctx.now) };
   }
+}
+
+/** The WHERE expression selecting the members `f` matches, for `FROM members m WHERE …`. Expects a validated filter. */
+export function compileFilter(f: Filter, ctx: CompileContext): SQL {
+  return where(compileNode(f, ctx));
 }
