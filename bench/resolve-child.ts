@@ -1,7 +1,7 @@
 // Runs in its own process so its peak RSS is the resolve alone: `all` stores the audience of an
 // invitation to every member; `sample` stores a 10,000-member sample of a filter matching all.
 import { sql } from 'drizzle-orm';
-import { eligiblePoolSize, resolveAudienceStatement, sampleSizeFor } from '../src/core/targeting/audience.js';
+import { storeAudience } from '../src/core/targeting/audience.js';
 import { openDatabase, tuneEmbeddedFile } from '../src/db/open.js';
 import { benchSpec } from './targeting.js';
 
@@ -22,8 +22,7 @@ const spec = {
 };
 
 const started = performance.now();
-const size = sampleSizeFor(spec.target, spec.target.type === 'sample' ? await eligiblePoolSize(db, spec, now) : 0);
-await db.run(resolveAudienceStatement(spec, now, size));
+await storeAudience(db, spec, now);
 const ms = performance.now() - started;
 const rows = (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM participations WHERE invitation_id = ${invitationId}`))[0]!.n;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -33,7 +32,7 @@ await db.run(sql`DROP TABLE IF EXISTS bench_floor`);
 await db.run(sql`CREATE TABLE bench_floor (invitation_id TEXT NOT NULL, member_id INTEGER NOT NULL, token TEXT NOT NULL,
   PRIMARY KEY (invitation_id, member_id)) WITHOUT ROWID`);
 await db.run(sql`CREATE UNIQUE INDEX bench_floor_token ON bench_floor (token)`);
-let floorStarted = performance.now();
+const floorStarted = performance.now();
 if (mode === 'all') {
   await db.run(sql`INSERT INTO bench_floor SELECT 'x', id, lower(hex(randomblob(16))) FROM members`);
 } else {

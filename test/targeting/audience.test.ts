@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { previewAudience, resolveAudienceStatement, type AudienceSpec } from '../../src/core/targeting/audience.js';
+import { previewAudience, storeAudience, type AudienceSpec } from '../../src/core/targeting/audience.js';
 import { normalizeTarget, type TargetInput } from '../../src/core/targeting/target.js';
 import { invitations } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/client.js';
@@ -113,7 +113,7 @@ describeEachDatabase('targeting engine', (get) => {
     const { db } = get();
     await pastInvitation(db, 'inv_resolvetest0000', 'onboarding', 'scheduled');
     const s = { ...spec({ type: 'all' }), invitationId: 'inv_resolvetest0000' };
-    await db.run(resolveAudienceStatement(s, NOW, null));
+    expect(await storeAudience(db, s, NOW)).toBe(5);
     const rows = await db.all<{ token: string; channel: string; targeted_at: number }>(sql`SELECT token, channel, targeted_at FROM participations WHERE invitation_id = 'inv_resolvetest0000'`);
     expect(rows).toHaveLength(5);
     expect(new Set(rows.map((r) => r.token)).size).toBe(5);
@@ -175,5 +175,38 @@ describeEachDatabase('random samples', (get) => {
     }
     // 199 degrees of freedom: the 99.9th percentile is about 272.
     expect(chi2).toBeLessThan(272);
+  });
+});
+
+describeEachDatabase('stored samples', (get) => {
+  beforeAll(async () => {
+    const { db } = get();
+    await clearTables(db);
+    await seedChats(db, NOW);
+    // 90% unsubscribed: the head of the sample order holds few eligible members, forcing a longer prefix.
+    await seedMembers(db, Array.from({ length: 300 }, (_, i) => member(`u-${i}`, { subscribed: i % 10 === 0 })), NOW);
+  });
+
+  async function stored(target: TargetInput, invitationId: string): Promise<string[]> {
+    await get().db.run(sql`DELETE FROM participations`); // each test draws from the same, untouched pool
+    await pastInvitation(get().db, invitationId, 'feedback', 'scheduled');
+    await storeAudience(get().db, { ...spec(target, { chatId: 'feedback' }), invitationId }, NOW);
+    const rows = await get().db.all<{ id: string }>(sql`SELECT m.external_id AS id FROM participations p JOIN members m ON m.id = p.member_id WHERE p.invitation_id = ${invitationId}`);
+    return rows.map((r) => r.id).sort();
+  }
+
+  it('stores exactly the sample the preview shows, even when exclusions crowd the head of the order', async () => {
+    const target: TargetInput = { type: 'sample', size: 25, seed: 'crowded' };
+    const preview = await previewAudience(get().db, spec(target, { chatId: 'feedback' }), NOW, 1000);
+    expect(preview.audience).toBe(25);
+    expect(await stored(target, 'inv_storedsample01')).toEqual(preview.examples.map((e) => e.id).sort());
+  });
+
+  it('stores the whole eligible pool when it is smaller than the sample size', async () => {
+    expect(await stored({ type: 'sample', size: 100, seed: 'small' }, 'inv_storedsample02')).toHaveLength(30);
+  });
+
+  it('draws a percent of the eligible pool', async () => {
+    expect(await stored({ type: 'sample', percent: 50, seed: 'half' }, 'inv_storedsample03')).toHaveLength(15);
   });
 });

@@ -7,7 +7,7 @@ import { getChat } from '../chats/service.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { randomId } from '../ids.js';
-import { eligiblePoolSize, resolveAudienceStatement, sampleSizeFor, type AudienceSpec } from '../targeting/audience.js';
+import { storeAudience, type AudienceSpec } from '../targeting/audience.js';
 import type { Target } from '../targeting/target.js';
 import type { InvitationCreateInput, InvitationListQuery, InvitationPatchInput } from './input.js';
 import { prepareInvitation, type PreparedInvitation, type ValidationDetails } from './prepare.js';
@@ -34,15 +34,11 @@ export async function loadChatFor(deps: CoreDeps, chatId: string) {
   }
 }
 
-/** Statements that (re)store a frozen audience; guarded so they only run while `version` is current. */
-async function freezeAudienceStatements(deps: CoreDeps, inv: Invitation, now: number): Promise<SQL[]> {
-  const spec = audienceSpecOf(inv, deps.settings.cooldownDays);
-  const size = sampleSizeFor(spec.target, spec.target.type === 'sample' ? await eligiblePoolSize(deps.db, spec, now) : 0);
+/** (Re)stores a frozen audience; writes nothing unless the invitation still has `inv.version`. */
+async function freezeAudience(deps: CoreDeps, inv: Invitation, now: number): Promise<void> {
   const current = sql`EXISTS (SELECT 1 FROM invitations WHERE id = ${inv.id} AND version = ${inv.version})`;
-  return [
-    sql`DELETE FROM participations WHERE invitation_id = ${inv.id} AND ${current}`,
-    sql`${resolveAudienceStatement(spec, now, size)} WHERE ${current}`,
-  ];
+  await deps.db.run(sql`DELETE FROM participations WHERE invitation_id = ${inv.id} AND ${current}`);
+  await storeAudience(deps.db, audienceSpecOf(inv, deps.settings.cooldownDays), now, current);
 }
 
 export async function createInvitation(
@@ -73,12 +69,23 @@ export async function createInvitation(
     version: 1,
   };
   const { db } = deps;
-  const frozen = row.liveAudience ? [] : await freezeAudienceStatements(deps, row, now);
   await db.batch([
     db.insert(invitations).values(row),
     auditInsert(db, { entityType: 'invitation', entityId: row.id, action: 'created', actor, at: now, changes: formOf(row) }),
-    ...frozen.map((s) => db.run(s)),
   ]);
+  if (!row.liveAudience) {
+    try {
+      await freezeAudience(deps, row, now);
+    } catch (error) {
+      // An invitation promised a frozen audience must not exist without one.
+      await db.batch([
+        db.run(sql`DELETE FROM participations WHERE invitation_id = ${row.id}`),
+        db.run(sql`DELETE FROM audit_events WHERE entity_type = 'invitation' AND entity_id = ${row.id}`),
+        db.delete(invitations).where(eq(invitations.id, row.id)),
+      ]);
+      throw error;
+    }
+  }
   return { invitation: await getInvitation(db, row.id), details };
 }
 
@@ -182,7 +189,7 @@ export async function updateInvitation(
   }
   const audienceChanged = AUDIENCE_FIELDS.some((f) => f in changes);
   if (updated.status === 'scheduled' && !updated.liveAudience && audienceChanged) {
-    await db.batch((await freezeAudienceStatements(deps, updated, now)).map((s) => db.run(s)) as [ReturnType<typeof db.run>]);
+    await freezeAudience(deps, updated, now);
   } else if (updated.liveAudience && 'liveAudience' in changes) {
     await db.run(sql`DELETE FROM participations WHERE invitation_id = ${id} AND ${sql`(SELECT status FROM invitations WHERE id = ${id}) = 'scheduled'`}`);
   }
