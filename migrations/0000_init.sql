@@ -42,6 +42,14 @@ CREATE TABLE `chats` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `import_rows` (
+	`import_id` text NOT NULL,
+	`seq` integer NOT NULL,
+	`line` integer NOT NULL,
+	`data` text NOT NULL,
+	PRIMARY KEY(`import_id`, `seq`)
+) WITHOUT ROWID;
+--> statement-breakpoint
 CREATE TABLE `invitations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`chat_id` text NOT NULL,
@@ -122,7 +130,7 @@ CREATE TABLE `participations` (
 	`invitation_id` text NOT NULL,
 	`member_id` integer NOT NULL,
 	`chat_id` text NOT NULL,
-	`token` text NOT NULL,
+	`token` text,
 	`channel` text NOT NULL,
 	`targeted_at` integer NOT NULL,
 	`sent_at` integer,
@@ -139,5 +147,5 @@ CREATE TABLE `participations` (
 	PRIMARY KEY(`invitation_id`, `member_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE UNIQUE INDEX `participations_token_unique` ON `participations` (`token`);--> statement-breakpoint
+CREATE UNIQUE INDEX `participations_token_unique` ON `participations` (`token`) WHERE "participations"."token" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `participations_member_idx` ON `participations` (`member_id`,`chat_id`,`targeted_at`,`completed_at`);

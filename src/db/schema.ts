@@ -177,8 +177,10 @@ export const participations = sqliteTable(
     invitationId: text('invitation_id').notNull(),
     memberId: integer('member_id').notNull(),
     chatId: text('chat_id').notNull(),
-    // The personal link secret: 128 random bits, hex. Never derived from the member.
-    token: text('token').notNull(),
+    // The personal link secret: 128 random bits, hex, never derived from the member. Minted when the
+    // first message is sent, not when the audience is stored: a million random inserts into a
+    // unique index would triple the cost of opening a large invitation.
+    token: text('token'),
     channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
     targetedAt: integer('targeted_at').notNull(),
     sentAt: integer('sent_at'),
@@ -195,7 +197,7 @@ export const participations = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.invitationId, t.memberId] }),
-    uniqueIndex('participations_token_unique').on(t.token),
+    uniqueIndex('participations_token_unique').on(t.token).where(sql`${t.token} IS NOT NULL`),
     index('participations_member_idx').on(t.memberId, t.chatId, t.targetedAt, t.completedAt),
   ],
 );

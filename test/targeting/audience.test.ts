@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { previewAudience, storeAudience, type AudienceSpec } from '../../src/core/targeting/audience.js';
+import { mintTokens, previewAudience, storeAudience, type AudienceSpec } from '../../src/core/targeting/audience.js';
 import { normalizeTarget, type TargetInput } from '../../src/core/targeting/target.js';
 import { invitations } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/client.js';
@@ -109,18 +109,24 @@ describeEachDatabase('targeting engine', (get) => {
     expect(json).toEqual(text);
   });
 
-  it('stores the audience with a distinct random 128-bit token per member', async () => {
+  it('stores the audience, then mints a distinct random 128-bit link token per member', async () => {
     const { db } = get();
     await pastInvitation(db, 'inv_resolvetest0000', 'onboarding', 'scheduled');
     const s = { ...spec({ type: 'all' }), invitationId: 'inv_resolvetest0000' };
     expect(await storeAudience(db, s, NOW)).toBe(5);
-    const rows = await db.all<{ token: string; channel: string; targeted_at: number }>(sql`SELECT token, channel, targeted_at FROM participations WHERE invitation_id = 'inv_resolvetest0000'`);
-    expect(rows).toHaveLength(5);
-    expect(new Set(rows.map((r) => r.token)).size).toBe(5);
-    for (const r of rows) {
-      expect(r.token).toMatch(/^[0-9a-f]{32}$/);
-      expect(r.targeted_at).toBe(NOW);
-    }
+    const stored = await db.all<{ member_id: number; token: string | null; targeted_at: number }>(
+      sql`SELECT member_id, token, targeted_at FROM participations WHERE invitation_id = 'inv_resolvetest0000'`,
+    );
+    expect(stored.map((r) => [r.token, r.targeted_at])).toEqual(Array(5).fill([null, NOW]));
+    await mintTokens(db, 'inv_resolvetest0000', stored.slice(0, 4).map((r) => r.member_id));
+    const minted = await db.all<{ token: string | null }>(sql`SELECT token FROM participations WHERE invitation_id = 'inv_resolvetest0000'`);
+    const tokens = minted.map((r) => r.token).filter((t): t is string => t !== null);
+    expect(tokens).toHaveLength(4);
+    expect(new Set(tokens).size).toBe(4);
+    for (const t of tokens) expect(t).toMatch(/^[0-9a-f]{32}$/);
+    await mintTokens(db, 'inv_resolvetest0000', stored.map((r) => r.member_id));
+    const again = await db.all<{ token: string }>(sql`SELECT token FROM participations WHERE invitation_id = 'inv_resolvetest0000'`);
+    expect(again.map((r) => r.token)).toEqual(expect.arrayContaining(tokens));
     // The invitation's own participations do not exclude its members from its own preview...
     expect((await previewAudience(db, s, NOW)).audience).toBe(5);
     // ...but another invitation of the same chat now sees them as already invited.

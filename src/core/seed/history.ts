@@ -220,15 +220,18 @@ export function playHistory(random: Random, members: SeedMember[], chats: ChatIn
   return history;
 }
 
-/** Some members answered the onboarding chat on their own, partly: "answered" is not "completed". */
+/** Some members answered a chat on their own, and only partly: "answered" is not "completed". */
 function organicAnswers(random: Random, members: SeedMember[], completions: Set<string>): ResponseInput[] {
-  return members
-    .filter((m) => !completions.has(`${m.input.id}|onboarding`) && random.chance(0.08))
-    .map((m) => ({
-      memberId: m.input.id,
-      chatId: 'onboarding',
-      question: 'role',
-      value: random.weighted(seedQuestions.onboarding!.role!),
-      answeredAt: new Date(m.createdAt + random.int(1, 10) * DAY).toISOString(),
-    }));
+  const own = [['onboarding', 'role', 0.15], ['product-feedback', 'nps', 0.1]] as const;
+  return own.flatMap(([chatId, question, share]) =>
+    members
+      .filter((m) => !completions.has(`${m.input.id}|${chatId}`) && random.chance(share))
+      .map((m) => ({
+        memberId: m.input.id,
+        chatId,
+        question,
+        value: random.weighted(seedQuestions[chatId]![question]!),
+        answeredAt: new Date(m.createdAt + random.int(1, 10) * DAY).toISOString(),
+      })),
+  );
 }

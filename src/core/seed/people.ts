@@ -1,6 +1,6 @@
 // The demo members: varied profiles, contact details and opt-outs, all fictional.
 import { memberInput, type MemberInput } from '../members/input.js';
-import { places, type Place } from './places.js';
+import { freshPhone, places, type Place } from './places.js';
 import type { Random } from './random.js';
 
 export const DAY = 86_400_000;
@@ -55,9 +55,8 @@ export function generateMembers(random: Random, count: number, today: number): S
     }
     let phone: string | null = null;
     if (random.chance(email ? 0.7 : 1)) {
-      const candidate = place.phone(random);
-      // The fictional ranges are small: a member whose number is taken simply has none.
-      if (!phones.has(candidate)) phones.add((phone = candidate));
+      phone = freshPhone(place, random, phones) ?? null;
+      if (phone) phones.add(phone);
     }
     if (!email && !phone) email = `member${i}@example.org`;
 

@@ -34,6 +34,22 @@ function nanpPhone(areaCodes: readonly number[]) {
   return (r: Random) => `+1${r.pick(areaCodes)}55501${String(r.int(0, 99)).padStart(2, '0')}`;
 }
 
+// 100 fictional numbers per area code run out fast: members who moved keep an out-of-region number.
+const countryPhones: Record<string, (r: Random) => string> = {
+  CA: nanpPhone([204, 226, 236, 249, 250, 289, 306, 343, 365, 403, 416, 418, 431, 437, 438, 450, 506, 514, 519, 548, 579, 581, 587, 604, 613, 639, 647, 672, 705, 709, 778, 780, 782, 807, 819, 825, 867, 873, 902, 905]),
+  US: nanpPhone([201, 202, 206, 212, 213, 214, 215, 216, 281, 303, 305, 310, 312, 313, 314, 323, 347, 404, 405, 408, 410, 412, 415, 469, 502, 503, 504, 508, 510, 512, 513, 602, 614, 615, 617, 619, 646, 650, 702, 703, 704, 713, 718, 720, 727, 757, 773, 786, 801, 813, 816, 818, 832, 857, 904, 916, 917, 919, 949, 971]),
+};
+
+/** A number no one in `taken` has yet, or undefined if the fictional ranges seem exhausted. */
+export function freshPhone(place: Place, random: Random, taken: Set<string>): string | undefined {
+  const fallback = countryPhones[place.country];
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const phone = attempt < 3 || !fallback ? place.phone(random) : fallback(random);
+    if (!taken.has(phone)) return phone;
+  }
+  return undefined;
+}
+
 const english: Place['locales'] = [['en-US', 85], ['fr-CA', 5], [null, 10]];
 
 export const places: readonly Place[] = [
