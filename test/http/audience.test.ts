@@ -45,6 +45,8 @@ describeEachDatabase('audience preview API', (get) => {
     const { call } = testApp(get().db, clock);
     const res = await call('POST', '/api/audience/preview', { chatId: 'feedback', target: { type: 'all' } });
     expect(res.status).toBe(422);
+    const frozen = await call('POST', '/api/audience/preview', { chatId: 'onboarding', target: { type: 'all' }, liveAudience: false });
+    expect(frozen.body.liveAudience).toBe(false);
     expect(res.body.errors[0].path).toBe('locale');
   });
 

@@ -15,6 +15,8 @@ export const audiencePreviewInput = z.object({
   channel: z.enum(messageChannels).default('email'),
   target: targetInput,
   sameLocaleOnly: z.boolean().default(false),
+  /** Echoed back so the preview can say whether its count will be redone at opening time. */
+  liveAudience: z.boolean().default(true),
   cooldownDays: z.number().int().min(0).max(365).nullish(),
   /** When editing an invitation: its own participations do not count as duplicates. */
   invitationId: z.string().max(64).optional(),
@@ -48,7 +50,7 @@ export async function previewUnsavedAudience(deps: CoreDeps, input: AudiencePrev
     now,
     input.examples,
   );
-  return { ...preview, liveAudience: true, computedAt: new Date(now).toISOString(), tookMs: Date.now() - started };
+  return { ...preview, liveAudience: input.liveAudience, computedAt: new Date(now).toISOString(), tookMs: Date.now() - started };
 }
 
 /** Preview of a saved invitation: its frozen audience counts as it stands, a live one is counted now. */
