@@ -43,8 +43,18 @@ export async function runImport(db: Db, args: ImportArgs, io: ImportIo, opts: { 
       io.stderr.write('Interrupted: nothing was imported.\n');
       return 130;
     }
-    throw error;
+    // CSV files land in one batch, so a failure anywhere leaves the database as it was; chats are saved one by one.
+    const outcome = args.kind === 'chats' ? 'Chats listed before the failure may have been saved.' : 'Nothing was imported.';
+    io.stderr.write(`Import failed: ${describeError(error)}\n${outcome}\n`);
+    return 1;
   }
+}
+
+/** The message and its causes: "fetch failed" alone does not say that a request timed out. */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e instanceof Error && parts.length < 4; e = e.cause) parts.push(e.message);
+  return parts.length > 0 ? parts.join(': ') : String(error);
 }
 
 async function importCsvFile(db: Db, kind: CsvImportKind, args: ImportArgs, size: number, io: ImportIo, now: number, signal?: AbortSignal): Promise<number> {

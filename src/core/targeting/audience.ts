@@ -4,7 +4,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { MessageChannel } from '../../db/schema.js';
-import { compileFilter } from './filter/compile.js';
+import { compileFilter, compileFilterSet } from './filter/compile.js';
 import { sampleKey } from './sample.js';
 import type { PoolTarget, Target } from './target.js';
 
@@ -84,6 +84,12 @@ function poolPredicate(pool: PoolTarget, now: number): SQL {
   return pool.type === 'all' ? sql`1` : compileFilter(pool.filter, { now });
 }
 
+/** The ids of the pool's members, from the indexes alone when the filter allows it. */
+function poolIds(pool: PoolTarget, now: number): SQL {
+  if (pool.type === 'all') return sql`SELECT id AS member_id FROM members`;
+  return compileFilterSet(pool.filter, { now }) ?? sql`SELECT m.id AS member_id FROM members m WHERE ${compileFilter(pool.filter, { now })}`;
+}
+
 function targetPredicate(target: Target, now: number): SQL {
   switch (target.type) {
     case 'members':
@@ -121,9 +127,9 @@ function audience(spec: AudienceSpec, now: number): SQL {
  * that prefix holds `size` eligible members, which storeAudience checks.
  */
 function sampledAudience(spec: AudienceSpec, target: SampleTarget, now: number, size: number, prefix: number): SQL {
-  const ordered = sql`SELECT m.id AS id FROM members m WHERE ${poolPredicate(target.from, now)}
-    ORDER BY ${sampleKey(sql`m.id`, target.seed)}, m.id LIMIT ${prefix}`;
-  return sql`SELECT * FROM (${candidates(spec, now, sql`m.id IN (SELECT id FROM (${ordered}))`)}) WHERE reason IS NULL
+  const ordered = sql`SELECT member_id FROM (${poolIds(target.from, now)})
+    ORDER BY ${sampleKey(sql`member_id`, target.seed)}, member_id LIMIT ${prefix}`;
+  return sql`SELECT * FROM (${candidates(spec, now, sql`m.id IN (SELECT member_id FROM (${ordered}))`)}) WHERE reason IS NULL
     ${sampleOrder(target.seed, size)}`;
 }
 

@@ -262,3 +262,13 @@ function compileNode(f: Filter, ctx: CompileContext): Compiled {
 export function compileFilter(f: Filter, ctx: CompileContext): SQL {
   return where(compileNode(f, ctx));
 }
+
+/**
+ * The members `f` matches as a `SELECT member_id …` over the indexes alone, when every condition in
+ * it is index-backed (attributes, responses, and/or of them); null otherwise. Lets callers that
+ * only need ids (e.g. the sample order) skip reading members rows.
+ */
+export function compileFilterSet(f: Filter, ctx: CompileContext): SQL | null {
+  const compiled = compileNode(f, ctx);
+  return 'set' in compiled ? compiled.set : null;
+}

@@ -1,0 +1,45 @@
+// Shared by the import suites: run an import from text and look at what landed.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../src/db/client.js';
+import { importCsv, type CsvImportKind, type CsvImportOptions } from '../../src/core/imports/csv-import.js';
+
+export const NOW = Date.parse('2026-11-01T12:00:00Z');
+export const DAY = 86_400_000;
+export const MEMBER_HEADER = 'id,email,phone,preferred_locale,timezone,subscribed';
+
+export function importText(db: Db, kind: CsvImportKind, lines: string[], opts: Partial<CsvImportOptions> = {}) {
+  return importCsv(db, kind, [`${lines.join('\n')}\n`], { now: NOW, ...opts });
+}
+
+export interface MemberRow {
+  id: number;
+  external_id: string;
+  email: string | null;
+  phone: string | null;
+  preferred_locale: string | null;
+  time_zone: string;
+  preferred_channel: string | null;
+  subscribed: number;
+  unsubscribed_at: number | null;
+  email_opt_out_at: number | null;
+  email_suppressed_at: number | null;
+  sms_opt_out_at: number | null;
+  attributes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export async function members(db: Db, prefix: string): Promise<MemberRow[]> {
+  return db.all<MemberRow>(sql`SELECT * FROM members WHERE external_id LIKE ${`${prefix}%`} ORDER BY external_id`);
+}
+
+export async function attributeIndex(db: Db, externalId: string) {
+  return db.all<{ key: string; type: string; value_text: string; value_num: number | null }>(sql`
+    SELECT key, type, value_text, value_num FROM member_attributes
+    WHERE member_id = (SELECT id FROM members WHERE external_id = ${externalId}) ORDER BY key`);
+}
+
+export async function stagedRows(db: Db): Promise<number> {
+  const [row] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM import_rows`);
+  return row!.n;
+}
