@@ -17,7 +17,7 @@ export const importUsage = `Usage: npm run import -- <members|responses|chats> F
   chats FILE.json      a chat object or an array of them, as the chat API accepts
 
   --skip-invalid       import the valid rows even if some are rejected (default: nothing is imported)
-See docs/import.md.`;
+See README.md, "Import".`;
 
 export class UsageError extends Error {
   override name = 'UsageError';

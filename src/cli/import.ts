@@ -1,4 +1,4 @@
-// npm run import -- <members|responses|chats> FILE [--skip-invalid]   (docs/import.md)
+// npm run import -- <members|responses|chats> FILE [--skip-invalid]   (README.md, "Import")
 import { openCliContext, runCli } from './context.js';
 import { importUsage, parseImportArgs, UsageError } from './import-args.js';
 import { runImport } from './import-command.js';

@@ -22,18 +22,18 @@ describeEachDatabase('responses CSV import', (get) => {
     const result = await importText(get().db, 'responses', [
       HEADER,
       'r-1,onboarding,role,designer,2026-10-02T14:05:00Z',
+      'r-2,onboarding,nps,9,yesterday',
       'ghost,onboarding,role,engineer,2026-10-02T14:05:00Z',
       'r-2,nowhere,role,engineer,2026-10-02T14:05:00Z',
       'ghost,nowhere,nps,9,2026-10-02T14:05:00Z',
-      'r-2,onboarding,nps,9,yesterday',
     ]);
     expect(result.committed).toBe(false);
     expect(result.rejected.count).toBe(4);
     expect(result.rejected.first).toEqual([
-      { line: 3, problems: [{ column: 'member_id', message: 'unknown member "ghost"' }] },
-      { line: 4, problems: [{ column: 'chat_id', message: 'unknown chat "nowhere"' }] },
-      { line: 5, problems: [{ column: 'member_id', message: 'unknown member "ghost"' }, { column: 'chat_id', message: 'unknown chat "nowhere"' }] },
-      { line: 6, problems: [{ column: 'answered_at', message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-12-01T09:00:00Z, got "yesterday"' }] },
+      { line: 3, problems: [{ column: 'answered_at', message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-12-01T09:00:00Z, got "yesterday"' }] },
+      { line: 4, problems: [{ column: 'member_id', message: 'unknown member "ghost"' }] },
+      { line: 5, problems: [{ column: 'chat_id', message: 'unknown chat "nowhere"' }] },
+      { line: 6, problems: [{ column: 'member_id', message: 'unknown member "ghost"' }, { column: 'chat_id', message: 'unknown chat "nowhere"' }] },
     ]);
     expect(await responses()).toEqual([]);
     expect(await stagedRows(get().db)).toBe(0);

@@ -97,6 +97,8 @@ describeEachDatabase('seed', (get) => {
     expect(await count(db, `members WHERE phone IS NOT NULL AND phone NOT GLOB '+1[2-9][0-9][0-9]55501[0-9][0-9]'
       AND phone NOT GLOB '+447700900[0-9][0-9][0-9]' AND phone NOT GLOB '+3363998[0-9][0-9][0-9][0-9]'`)).toBe(0);
     expect(await count(db, `participations WHERE token NOT GLOB '${'[0-9a-f]'.repeat(32)}'`)).toBe(0);
+    // Tokens are minted when a message goes out: exactly the sent rows have one.
+    expect(await count(db, `participations WHERE (token IS NULL) <> (sent_at IS NULL)`)).toBe(0);
     const zones = await db.all<{ country: string; zone: string }>(sql`SELECT DISTINCT attributes ->> '$.country' AS country, time_zone AS zone FROM members ORDER BY 1, 2`);
     const zonesOf = (c: string) => zones.filter((z) => z.country === c).map((z) => z.zone);
     expect(zonesOf('FR')).toEqual(['Europe/Paris']);

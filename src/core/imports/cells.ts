@@ -1,4 +1,4 @@
-// The documented typing rule for CSV profile attributes (docs/import.md), kept apart from the
+// The documented typing rule for CSV profile attributes (README.md, "Import"), kept apart from the
 // CSV plumbing so the API, the seed and the tests can share one meaning of "42" or "007".
 
 export const attributeTypes = ['string', 'number', 'boolean', 'date'] as const;

@@ -95,13 +95,17 @@ export class CsvParser {
           else if (c === '"') throw new CsvSyntaxError(this.line, `a quote inside an unquoted field (field ${r.fields.length + 1}); quote the whole field and double the quote: "a ""b"" c"`);
           else r.field += c;
           continue;
-        case State.Quoted:
-          if (c === '"') r.state = State.QuoteInQuoted;
-          else {
-            if (c === '\n') this.line++;
-            r.field += c;
-          }
+        case State.Quoted: {
+          // Jump to the next quote: spreadsheets quote every field, so this path carries whole files.
+          const q = s.indexOf('"', i);
+          const text = s.slice(i, q < 0 ? s.length : q);
+          for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) this.line++;
+          r.field += text;
+          if (q < 0) return s.length;
+          r.state = State.QuoteInQuoted;
+          i = q;
           continue;
+        }
         case State.QuoteInQuoted:
           if (c === '"') {
             r.field += '"';

@@ -1,4 +1,4 @@
-// Members CSV: header → column plan, record → validated MemberInput (docs/import.md).
+// Members CSV: header → column plan, record → validated MemberInput (README.md, "Import").
 import { attributes as attributesSchema, attributeValue, memberInput, type MemberInput } from '../members/input.js';
 import { attributeTypes, CellProblem, parseBooleanWord, quote, typeCell, type AttributeType, type CellValue } from './cells.js';
 import { ImportFileError, type RowProblem } from './rejections.js';

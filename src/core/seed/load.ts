@@ -7,7 +7,7 @@ import { memberRowJson, mergeMembersStatement } from '../members/upsert.js';
 import { mergeResponsesStatement, responseRowJson } from '../responses/upsert.js';
 import { jsonRowsSource } from '../row-source.js';
 import type { SeedCommunity } from './community.js';
-import type { SeedParticipation } from './history.js';
+import type { SeedParticipation } from './funnel.js';
 import type { SeedMember } from './people.js';
 
 /** What members and the providers set on their own (opt-outs, bounces), which member upserts never touch. */
