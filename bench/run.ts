@@ -39,14 +39,18 @@ async function open(url: string): Promise<{ db: Db; close(): void }> {
   return { db, close: () => client.close() };
 }
 
-/** The import floor: the same 1M member rows (8 attributes, triggers firing) from one INSERT … SELECT. */
-async function importFloor(url: string): Promise<number> {
+/**
+ * The import floor: the same 1M member rows (8 attributes, triggers firing) from one INSERT … SELECT.
+ * Also how the sqld database is filled when the CLI import cannot finish there (see benchDatabase).
+ */
+async function importFloor(url: string, prefix = 'f'): Promise<number> {
   const { db, close } = await open(url);
   const started = performance.now();
   await db.run(sql`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${MEMBERS - 1})
     INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, subscribed, attributes, created_at, updated_at)
-    SELECT 'f' || i, 'f' || i || '@example.com', '+1555' || printf('%07d', i), 'en-US', 'America/Toronto', 1,
-      json_object('first_name', 'Name' || (i % 997), 'country', 'CA', 'age', 18 + i % 60, 'plan', 'pro', 'vip', json(CASE WHEN i % 10 = 0 THEN 'true' ELSE 'false' END),
+    SELECT ${prefix} || printf('%07d', i), ${prefix} || i || '@example.com', '+1555' || printf('%07d', i), 'en-US', 'America/Toronto', 1,
+      json_object('first_name', 'Name' || (i % 997), 'country', json_extract('["CA","US","FR","GB","DE","MX","BR","AU"]', '$[' || (i % 8) || ']'), 'age', 18 + i % 60,
+        'plan', json_extract('["free","pro","team"]', '$[' || (i % 3) || ']'), 'vip', json(CASE WHEN i % 10 = 0 THEN 'true' ELSE 'false' END),
         'signup_date', '2024-0' || (1 + i % 9) || '-15', 'score', (i % 1000) / 10.0, 'zip', '0' || (1000 + i % 9000)),
       ${NOW}, ${NOW}
     FROM n`);
@@ -74,9 +78,16 @@ async function benchDatabase(kind: 'file' | 'sqld', csv: string): Promise<Figure
     const figures: Figures = {};
     (await open(url)).close();
     console.error(`[${kind}] importing ${MEMBERS.toLocaleString('en-US')} members…`);
-    figures.import_1m_s = timeChild('src/cli/import.ts', { DATABASE_URL: url }, ['members', csv]).ms / 1000;
     figures.import_1m_floor_s = (await importFloor(floorUrl)) / 1000;
-    figures.import_1m_floor_ratio = figures.import_1m_s / figures.import_1m_floor_s;
+    try {
+      figures.import_1m_s = timeChild('src/cli/import.ts', { DATABASE_URL: url }, ['members', csv]).ms / 1000;
+      figures.import_1m_floor_ratio = figures.import_1m_s / figures.import_1m_floor_s;
+    } catch (error) {
+      // Reported as not measured, and the database is filled by SQL so the other figures still are.
+      console.error(`[${kind}] the CLI import did not finish: ${String(error).slice(0, 300)}`);
+      figures.import_1m_failed = 1;
+      await importFloor(url, 'm');
+    }
 
     const { db, close } = await open(url);
     console.error(`[${kind}] adding 2M responses and 3M participations…`);
