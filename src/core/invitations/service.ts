@@ -95,29 +95,16 @@ export async function getInvitation(db: CoreDeps['db'], id: string): Promise<Inv
   return row;
 }
 
+/** Fields an invitation form sets as they are stored (no time or message reshaping). */
+function plainFields(inv: PreparedInvitation | Invitation) {
+  const { name, description, locale, scheduleMode, timeZone, responseLimit, sameLocaleOnly, liveAudience, cooldownDays, slackChannelId } = inv;
+  return { name, description, locale, scheduleMode, timeZone, responseLimit, sameLocaleOnly, liveAudience, cooldownDays, slackChannelId };
+}
+
 /** The editable part of an invitation, as compared in the audit trail. */
 function formOf(inv: PreparedInvitation | Invitation): Record<string, unknown> {
-  return {
-    name: inv.name,
-    description: inv.description,
-    locale: inv.locale,
-    scheduleMode: inv.scheduleMode,
-    timeZone: inv.timeZone,
-    opensAt: inv.opensAt,
-    closesAt: inv.closesAt,
-    opensLocal: inv.opensLocal,
-    closesLocal: inv.closesLocal,
-    responseLimit: inv.responseLimit,
-    target: inv.target,
-    sameLocaleOnly: inv.sameLocaleOnly,
-    liveAudience: inv.liveAudience,
-    cooldownDays: inv.cooldownDays,
-    channel: inv.channel,
-    emailSubject: inv.emailSubject,
-    emailBody: inv.emailBody,
-    smsBody: inv.smsBody,
-    slackChannelId: inv.slackChannelId,
-  };
+  const { opensAt, closesAt, opensLocal, closesLocal, target, channel, emailSubject, emailBody, smsBody } = inv;
+  return { ...plainFields(inv), opensAt, closesAt, opensLocal, closesLocal, target, channel, emailSubject, emailBody, smsBody };
 }
 
 const EDITABLE_WHILE_OPEN = new Set(['version', 'closesAt', 'responseLimit']);
@@ -125,21 +112,12 @@ const AUDIENCE_FIELDS = ['locale', 'target', 'sameLocaleOnly', 'liveAudience', '
 
 /** The stored invitation as a form, so an edit can be validated exactly like a create. */
 function currentForm(inv: Invitation) {
-  const local = (instant: number) => new Date(instant).toISOString();
+  const iso = (instant: number) => new Date(instant).toISOString();
   return {
-    name: inv.name,
-    description: inv.description,
-    locale: inv.locale,
-    scheduleMode: inv.scheduleMode,
-    timeZone: inv.timeZone,
-    opensAt: inv.opensLocal ?? local(inv.opensAt),
-    closesAt: inv.closesLocal ?? local(inv.closesAt),
-    responseLimit: inv.responseLimit,
-    sameLocaleOnly: inv.sameLocaleOnly,
-    liveAudience: inv.liveAudience,
-    cooldownDays: inv.cooldownDays,
+    ...plainFields(inv),
+    opensAt: inv.opensLocal ?? iso(inv.opensAt),
+    closesAt: inv.closesLocal ?? iso(inv.closesAt),
     message: { channel: inv.channel, emailSubject: inv.emailSubject ?? undefined, emailBody: inv.emailBody ?? undefined, smsBody: inv.smsBody ?? undefined },
-    slackChannelId: inv.slackChannelId,
   };
 }
 
