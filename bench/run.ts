@@ -49,7 +49,7 @@ async function importFloor(url: string, prefix = 'f'): Promise<number> {
   const chunk = url.startsWith('file:') ? MEMBERS : 100_000;
   const started = performance.now();
   for (let from = 0; from < MEMBERS; from += chunk) {
-  await db.run(sql`WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${Math.min(from + chunk, MEMBERS) - 1})
+  await db.run(sql`WITH RECURSIVE n(i) AS (SELECT CAST(${from} AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i < ${Math.min(from + chunk, MEMBERS) - 1})
     INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, subscribed, attributes, created_at, updated_at)
     SELECT ${prefix} || printf('%07d', i), ${prefix} || i || '@example.com', '+1555' || printf('%07d', i), 'en-US', 'America/Toronto', 1,
       json_object('first_name', 'Name' || (i % 997), 'country', json_extract('["CA","US","FR","GB","DE","MX","BR","AU"]', '$[' || (i % 8) || ']'), 'age', 18 + i % 60,
