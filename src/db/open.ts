@@ -24,5 +24,5 @@ export async function tuneEmbeddedFile(client: Client, url: string): Promise<voi
   await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('PRAGMA synchronous = NORMAL');
   await client.execute('PRAGMA busy_timeout = 5000');
-  await client.execute('PRAGMA cache_size = -32768');
+  await client.execute('PRAGMA cache_size = -65536');
 }
