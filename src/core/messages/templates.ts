@@ -2,9 +2,6 @@
 
 export const placeholderPattern = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 
-/** Placeholders every message can use; any profile attribute name works too. */
-export const builtInPlaceholders = ['first_name', 'link', 'chat_name', 'closes_at'] as const;
-
 export function placeholdersIn(template: string): string[] {
   return [...template.matchAll(placeholderPattern)].map((m) => m[1]!);
 }
