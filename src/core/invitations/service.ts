@@ -86,7 +86,7 @@ export async function createInvitation(
       throw error;
     }
   }
-  return { invitation: await getInvitation(db, row.id), details };
+  return { invitation: row, details };
 }
 
 export async function getInvitation(db: CoreDeps['db'], id: string): Promise<Invitation> {
