@@ -3,6 +3,7 @@
 import { createWriteStream } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../src/db/client.js';
+import { invitationSeq } from '../src/db/invitation-seq.js';
 
 export const MEMBERS = 1_000_000;
 export const DAY = 86_400_000;
@@ -76,8 +77,8 @@ export async function addHistory(db: Db, now: number): Promise<void> {
     // Every member sits in 3 of the 30 invitations: id % 10 picks the group, k // 10 the round.
     // No link tokens: the measured operations never read the token index, and filling it with
     // 3M random keys would triple the setup time.
-    await db.run(sql`INSERT INTO participations (invitation_id, member_id, chat_id, channel, targeted_at, sent_at, clicked_at, completed_at)
-      SELECT ${id}, id, ${chat}, 'email', ${opened}, ${opened},
+    await db.run(sql`INSERT INTO participations (invitation_seq, member_id, channel, targeted_at, sent_at, clicked_at, completed_at)
+      SELECT ${invitationSeq(id)}, id, 'email', ${opened}, ${opened},
         CASE WHEN id % 3 = 0 THEN ${opened + DAY} END, CASE WHEN id % 6 = 0 THEN ${opened + 2 * DAY} END
       FROM members WHERE id % 10 = ${k % 10} ON CONFLICT DO NOTHING`);
   }

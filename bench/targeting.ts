@@ -10,7 +10,7 @@ export const PREVIEW_EXPRESSION = 'country = "CA" and answered("chat-1", "role",
 export const previewFloorSql = sql`SELECT count(*) AS n FROM members m
   WHERE m.id IN (SELECT member_id FROM member_attributes WHERE key = 'country' AND value_text = 'CA')
     AND m.id IN (SELECT member_id FROM chat_responses WHERE chat_id = 'chat-1' AND question = 'role' AND value = 'designer')
-    AND NOT EXISTS (SELECT 1 FROM participations p WHERE p.member_id = m.id AND p.chat_id = 'chat-3' AND p.completed_at IS NOT NULL)`;
+    AND NOT EXISTS (SELECT 1 FROM participations p WHERE p.member_id = m.id AND p.invitation_seq IN (SELECT seq FROM invitations WHERE chat_id = 'chat-3') AND p.completed_at IS NOT NULL)`;
 
 export function benchSpec(target: Parameters<typeof normalizeTarget>[0]): AudienceSpec {
   return { invitationId: null, chatId: 'bench-target', locale: 'en-US', channel: 'email', target: normalizeTarget(target), sameLocaleOnly: false, cooldownDays: 7 };

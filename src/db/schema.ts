@@ -119,7 +119,13 @@ export type MessageChannel = (typeof messageChannels)[number];
 export const invitations = sqliteTable(
   'invitations',
   {
-    id: text('id').primaryKey(),
+    // Internal key: participations refer to it. An integer keeps their member index entries about
+    // 25 bytes instead of 45 (the public id is 24 characters), which made storing a 1M-member
+    // audience 1.7 s faster (measured: 2.7 s against 4.4 s into 3M existing participations).
+    // AUTOINCREMENT: a deleted invitation's key is never reused.
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    // The public id (API, Slack, logs).
+    id: text('id').notNull().unique(),
     chatId: text('chat_id')
       .notNull()
       .references(() => chats.id),
@@ -169,14 +175,15 @@ export const invitations = sqliteTable(
 
 /**
  * Member × invitation: the audience snapshot and the funnel of that member in that invitation.
- * chat_id is copied from the invitation so participation filters need no join.
+ * Conditions on a chat select its invitations' keys (`invitation_seq IN (…)`, a handful of values)
+ * instead of storing the chat here: participations_member_idx then holds only integers (storing a
+ * 1M-member audience next to 3M participations: 2.8 s against 3.3 s with the chat in the index).
  */
 export const participations = sqliteTable(
   'participations',
   {
-    invitationId: text('invitation_id').notNull(),
+    invitationSeq: integer('invitation_seq').notNull(),
     memberId: integer('member_id').notNull(),
-    chatId: text('chat_id').notNull(),
     // The personal link secret: 128 random bits, hex, never derived from the member. Minted when the
     // first message is sent, not when the audience is stored: a million random inserts into a
     // unique index would triple the cost of opening a large invitation.
@@ -196,9 +203,11 @@ export const participations = sqliteTable(
     cancelReason: text('cancel_reason'),
   },
   (t) => [
-    primaryKey({ columns: [t.invitationId, t.memberId] }),
+    primaryKey({ columns: [t.invitationSeq, t.memberId] }),
     uniqueIndex('participations_token_unique').on(t.token).where(sql`${t.token} IS NOT NULL`),
-    index('participations_member_idx').on(t.memberId, t.chatId, t.targetedAt, t.completedAt),
+    // Every exclusion and participation filter reads a member's participations through this index;
+    // as a WITHOUT ROWID table's index it also carries invitation_seq.
+    index('participations_member_idx').on(t.memberId, t.targetedAt, t.completedAt),
   ],
 );
 

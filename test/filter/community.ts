@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import type { Db } from '../../src/db/client.js';
-import { chatResponses, members, participations } from '../../src/db/schema.js';
+import { chatResponses, chats, invitations, members, participations } from '../../src/db/schema.js';
 import type { Filter } from '../../src/core/targeting/filter/ast.js';
 import { compileFilter } from '../../src/core/targeting/filter/compile.js';
 import type { FilterDomain } from './arbitraries.js';
@@ -29,6 +29,7 @@ const texts = ['CA', 'ca', 'Ca', 'US', "O'Neil", 'é', 'pro', 'Pro', 'free', 'a%
 export const chatIds = ['onboarding', 'survey', "o'brien"];
 const questions = ['q1', 'q2'];
 const answers = ['yes', 'no', 'Yes'];
+const maxParticipations = 3;
 
 export const communityDomain: FilterDomain = {
   attributes: fc.constantFrom('country', 'age', 'vip', 'joined', 'plan.tier', 'missing'),
@@ -83,22 +84,36 @@ const member = fc.record({
     maxLength: 4,
     selector: (r) => `${r.chat}\u0000${r.question}`,
   }),
-  participations: fc.array(participation, { maxLength: 3 }),
+  participations: fc.array(participation, { maxLength: maxParticipations }),
 });
 
 export const communityArbitrary: fc.Arbitrary<OracleMember[]> = fc
   .array(member, { minLength: 40, maxLength: 60 })
   .map((ms) => ms.map((m, i) => ({ externalId: `m${i + 1}`, ...m }) as OracleMember));
 
+// Participations find their chat through their invitation: one past invitation per chat and
+// position k in a member's list, so a member's participations never share one.
+function pastInvitations(chats: string[]) {
+  return chats.flatMap((chat, c) =>
+    Array.from({ length: maxParticipations }, (_, k) => ({
+      seq: 1 + c * maxParticipations + k, id: `inv_past_${c}_${k}`, chatId: chat, name: 'past', locale: 'en-US', scheduleMode: 'fixed' as const,
+      timeZone: 'UTC', opensAt: ago(60), closesAt: ago(50), target: { type: 'all' }, channel: 'email' as const, createdBy: 'test',
+      status: 'closed' as const, createdAt: ago(60), updatedAt: ago(60),
+    })),
+  );
+}
+
 /** Replaces the community in the database with `community` (one atomic batch). */
 export async function storeCommunity(db: Db, community: OracleMember[]): Promise<void> {
   const id = (i: number) => i + 1;
+  const chatsUsed = [...new Set(community.flatMap((m) => m.participations.map((p) => p.chat)))];
+  const invitationRows = pastInvitations(chatsUsed);
+  const seqOf = (chat: string, k: number) => invitationRows[chatsUsed.indexOf(chat) * maxParticipations + k]!.seq;
   const responseRows = community.flatMap((m, i) => m.responses.map((r) => ({ memberId: id(i), chatId: r.chat, question: r.question, value: r.value, answeredAt: NOW })));
   const participationRows = community.flatMap((m, i) =>
     m.participations.map((p, k) => ({
-      invitationId: `inv-${k}`,
+      invitationSeq: seqOf(p.chat, k),
       memberId: id(i),
-      chatId: p.chat,
       token: `token-${i}-${k}`,
       channel: 'email' as const,
       targetedAt: p.targetedAt,
@@ -110,6 +125,13 @@ export async function storeCommunity(db: Db, community: OracleMember[]): Promise
     db.delete(members),
     db.delete(chatResponses),
     db.delete(participations),
+    db.delete(invitations),
+    ...(chatsUsed.length > 0
+      ? [
+          db.insert(chats).values(chatsUsed.map((chat) => ({ id: chat, name: chat, defaultLocale: 'en-US', createdAt: NOW, updatedAt: NOW }))).onConflictDoNothing(),
+          db.insert(invitations).values(invitationRows),
+        ]
+      : []),
     // fast-check may build attributes without a prototype, which drizzle cannot tell from SQL values
     ...(community.length > 0
       ? [db.insert(members).values(community.map(({ responses: _r, participations: _p, ...m }, i) => ({ id: id(i), ...m, attributes: { ...m.attributes } })))]

@@ -129,7 +129,9 @@ describeEachDatabase('compiled filters', (get) => {
     expect(await plan('age >= 18')).toMatch(/member_attributes_num_idx/);
     expect(await plan('joined within last 30 days')).toMatch(/member_attributes_num_idx/);
     expect(await plan('answered("c", "q", "yes")')).toMatch(/chat_responses_question_idx/);
-    expect(await plan('completions("c") >= 1')).toMatch(/participations_member_idx/);
+    // With a chat: one primary-key probe per invitation of that chat; without: the member index.
+    expect(await plan('completions("c") >= 1')).toMatch(/SEARCH p USING PRIMARY KEY \(invitation_seq=\? AND member_id=\?\)/);
+    expect(await plan('completed("c")')).not.toMatch(/SCAN p/);
     expect(await plan('days_since_last_invited > 14')).toMatch(/participations_member_idx/);
     expect(await plan('country = "CA" and age >= 18')).not.toMatch(/SCAN member_attributes/);
   });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
+import { invitationSeq } from '../../src/db/invitation-seq.js';
 import { clearTables, manualClock, testApp } from '../support/app.js';
 import { member, seedChats, seedMembers } from '../support/community.js';
 
@@ -174,13 +175,13 @@ describeEachDatabase('invitations API', (get) => {
     const res = await call('POST', '/api/invitations', form({ liveAudience: false }));
     expect(res.status).toBe(201);
     const inv = res.body.invitation;
-    const rows = await get().db.all<{ targeted_at: number }>(sql`SELECT targeted_at FROM participations WHERE invitation_id = ${inv.id}`);
+    const rows = await get().db.all<{ targeted_at: number }>(sql`SELECT targeted_at FROM participations WHERE invitation_seq = ${invitationSeq(inv.id)}`);
     expect(rows).toEqual([{ targeted_at: Date.parse(NOW) }, { targeted_at: Date.parse(NOW) }]);
     await seedMembers(get().db, [member('late-joiner')], Date.parse(NOW));
     expect((await call('GET', `/api/invitations/${inv.id}/summary`)).body.targeted).toBe(2);
     const narrowed = await call('PATCH', `/api/invitations/${inv.id}`, { version: 1, target: { type: 'members', ids: 'a, late-joiner' } });
     expect(narrowed.status).toBe(200);
-    const after = await get().db.all<{ id: string }>(sql`SELECT m.external_id AS id FROM participations p JOIN members m ON m.id = p.member_id WHERE invitation_id = ${inv.id} ORDER BY 1`);
+    const after = await get().db.all<{ id: string }>(sql`SELECT m.external_id AS id FROM participations p JOIN members m ON m.id = p.member_id WHERE invitation_seq = ${invitationSeq(inv.id)} ORDER BY 1`);
     expect(after.map((r) => r.id)).toEqual(['a', 'late-joiner']);
   });
 });

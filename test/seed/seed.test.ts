@@ -76,12 +76,12 @@ describeEachDatabase('seed', (get) => {
     expect(await count(db, `participations WHERE targeted_at > ${TODAY - 7 * DAY} AND targeted_at < ${NOW}`)).toBeGreaterThan(0);
     // Clicked but never completed, and answered without completing: the filters tell these apart.
     expect(await count(db, `participations WHERE clicked_at IS NOT NULL AND completed_at IS NULL`)).toBeGreaterThan(0);
-    expect(await count(db, `chat_responses r WHERE NOT EXISTS (SELECT 1 FROM participations p WHERE p.member_id = r.member_id AND p.chat_id = r.chat_id AND p.completed_at IS NOT NULL)`)).toBeGreaterThan(0);
+    expect(await count(db, `chat_responses r WHERE NOT EXISTS (SELECT 1 FROM participations p WHERE p.member_id = r.member_id AND p.invitation_seq IN (SELECT seq FROM invitations WHERE chat_id = r.chat_id) AND p.completed_at IS NOT NULL)`)).toBeGreaterThan(0);
     for (const question of ["'onboarding', 'role'", "'product-feedback', 'nps'", "'product-feedback', 'uses_mobile'"]) {
       expect(await count(db, `chat_responses WHERE (chat_id, question) = (${question})`)).toBeGreaterThan(100);
     }
     const limited = await db.all<{ limit: number; completed: number }>(sql`
-      SELECT i.response_limit AS "limit", count(p.completed_at) AS completed FROM invitations i JOIN participations p ON p.invitation_id = i.id
+      SELECT i.response_limit AS "limit", count(p.completed_at) AS completed FROM invitations i JOIN participations p ON p.invitation_seq = i.seq
       WHERE i.close_reason = 'response_limit' GROUP BY i.id`);
     expect(limited).toEqual([{ limit: 150, completed: 150 }]);
     const types = await db.all<{ key: string; type: string }>(sql`SELECT DISTINCT key, type FROM member_attributes ORDER BY key`);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { mintTokens, previewAudience, storeAudience, type AudienceSpec } from '../../src/core/targeting/audience.js';
 import { normalizeTarget, type TargetInput } from '../../src/core/targeting/target.js';
+import { invitationSeq } from '../../src/db/invitation-seq.js';
 import { invitations } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/client.js';
 import { describeEachDatabase } from '../support/databases.js';
@@ -18,9 +19,9 @@ async function pastInvitation(db: Db, id: string, chatId: string, status: 'open'
   });
 }
 
-async function participate(db: Db, invitationId: string, chatId: string, memberId: string, targetedAt: number, completedAt: number | null = null) {
-  await db.run(sql`INSERT INTO participations (invitation_id, member_id, chat_id, token, channel, targeted_at, completed_at)
-    SELECT ${invitationId}, id, ${chatId}, lower(hex(randomblob(16))), 'email', ${targetedAt}, ${completedAt} FROM members WHERE external_id = ${memberId}`);
+async function participate(db: Db, invitationId: string, memberId: string, targetedAt: number, completedAt: number | null = null) {
+  await db.run(sql`INSERT INTO participations (invitation_seq, member_id, token, channel, targeted_at, completed_at)
+    SELECT ${invitationSeq(invitationId)}, id, lower(hex(randomblob(16))), 'email', ${targetedAt}, ${completedAt} FROM members WHERE external_id = ${memberId}`);
 }
 
 function spec(target: TargetInput, overrides: Partial<AudienceSpec> = {}): AudienceSpec {
@@ -52,11 +53,11 @@ describeEachDatabase('targeting engine', (get) => {
     await pastInvitation(db, 'inv_closedonboarding', 'onboarding', 'closed');
     await pastInvitation(db, 'inv_openonboarding0', 'onboarding', 'open');
     await pastInvitation(db, 'inv_feedbackclosed0', 'feedback', 'closed');
-    await participate(db, 'inv_closedonboarding', 'onboarding', 'done', NOW - 30 * DAY, NOW - 29 * DAY);
-    await participate(db, 'inv_closedonboarding', 'onboarding', 'invited-before', NOW - 30 * DAY);
-    await participate(db, 'inv_openonboarding0', 'onboarding', 'in-progress', NOW - 20 * DAY);
-    await participate(db, 'inv_feedbackclosed0', 'feedback', 'recent-other-chat', NOW - 2 * DAY);
-    await participate(db, 'inv_feedbackclosed0', 'feedback', 'old-other-chat', NOW - 30 * DAY);
+    await participate(db, 'inv_closedonboarding', 'done', NOW - 30 * DAY, NOW - 29 * DAY);
+    await participate(db, 'inv_closedonboarding', 'invited-before', NOW - 30 * DAY);
+    await participate(db, 'inv_openonboarding0', 'in-progress', NOW - 20 * DAY);
+    await participate(db, 'inv_feedbackclosed0', 'recent-other-chat', NOW - 2 * DAY);
+    await participate(db, 'inv_feedbackclosed0', 'old-other-chat', NOW - 30 * DAY);
   });
 
   it('gives every excluded member one reason and counts them', async () => {
@@ -115,23 +116,23 @@ describeEachDatabase('targeting engine', (get) => {
     const s = { ...spec({ type: 'all' }), invitationId: 'inv_resolvetest0000' };
     expect(await storeAudience(db, s, NOW)).toBe(5);
     const stored = await db.all<{ member_id: number; token: string | null; targeted_at: number }>(
-      sql`SELECT member_id, token, targeted_at FROM participations WHERE invitation_id = 'inv_resolvetest0000'`,
+      sql`SELECT member_id, token, targeted_at FROM participations WHERE invitation_seq = ${invitationSeq('inv_resolvetest0000')}`,
     );
     expect(stored.map((r) => [r.token, r.targeted_at])).toEqual(Array(5).fill([null, NOW]));
     await mintTokens(db, 'inv_resolvetest0000', stored.slice(0, 4).map((r) => r.member_id));
-    const minted = await db.all<{ token: string | null }>(sql`SELECT token FROM participations WHERE invitation_id = 'inv_resolvetest0000'`);
+    const minted = await db.all<{ token: string | null }>(sql`SELECT token FROM participations WHERE invitation_seq = ${invitationSeq('inv_resolvetest0000')}`);
     const tokens = minted.map((r) => r.token).filter((t): t is string => t !== null);
     expect(tokens).toHaveLength(4);
     expect(new Set(tokens).size).toBe(4);
     for (const t of tokens) expect(t).toMatch(/^[0-9a-f]{32}$/);
     await mintTokens(db, 'inv_resolvetest0000', stored.map((r) => r.member_id));
-    const again = await db.all<{ token: string }>(sql`SELECT token FROM participations WHERE invitation_id = 'inv_resolvetest0000'`);
+    const again = await db.all<{ token: string }>(sql`SELECT token FROM participations WHERE invitation_seq = ${invitationSeq('inv_resolvetest0000')}`);
     expect(again.map((r) => r.token)).toEqual(expect.arrayContaining(tokens));
     // The invitation's own participations do not exclude its members from its own preview...
     expect((await previewAudience(db, s, NOW)).audience).toBe(5);
     // ...but another invitation of the same chat now sees them as already invited.
     expect((await previewAudience(db, spec({ type: 'all' }), NOW)).excluded.already_invited).toBe(6);
-    await db.run(sql`DELETE FROM participations WHERE invitation_id = 'inv_resolvetest0000'`);
+    await db.run(sql`DELETE FROM participations WHERE invitation_seq = ${invitationSeq('inv_resolvetest0000')}`);
     await db.run(sql`DELETE FROM invitations WHERE id = 'inv_resolvetest0000'`);
   });
 });
@@ -197,7 +198,7 @@ describeEachDatabase('stored samples', (get) => {
     await get().db.run(sql`DELETE FROM participations`); // each test draws from the same, untouched pool
     await pastInvitation(get().db, invitationId, 'feedback', 'scheduled');
     await storeAudience(get().db, { ...spec(target, { chatId: 'feedback' }), invitationId }, NOW);
-    const rows = await get().db.all<{ id: string }>(sql`SELECT m.external_id AS id FROM participations p JOIN members m ON m.id = p.member_id WHERE p.invitation_id = ${invitationId}`);
+    const rows = await get().db.all<{ id: string }>(sql`SELECT m.external_id AS id FROM participations p JOIN members m ON m.id = p.member_id WHERE p.invitation_seq = ${invitationSeq(invitationId)}`);
     return rows.map((r) => r.id).sort();
   }
 

@@ -1,6 +1,7 @@
 // Invitation lifecycle: create, edit (version-checked), close, read. Every change is audited in
 // the same atomic batch as the change itself.
 import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { invitationSeq } from '../../db/invitation-seq.js';
 import { auditEvents, invitations, type CloseReason, type Invitation } from '../../db/schema.js';
 import { auditInsert, diff } from '../audit.js';
 import { getChat } from '../chats/service.js';
@@ -37,7 +38,7 @@ export async function loadChatFor(deps: CoreDeps, chatId: string) {
 /** (Re)stores a frozen audience; writes nothing unless the invitation still has `inv.version`. */
 async function freezeAudience(deps: CoreDeps, inv: Invitation, now: number): Promise<void> {
   const current = sql`EXISTS (SELECT 1 FROM invitations WHERE id = ${inv.id} AND version = ${inv.version})`;
-  await deps.db.run(sql`DELETE FROM participations WHERE invitation_id = ${inv.id} AND ${current}`);
+  await deps.db.run(sql`DELETE FROM participations WHERE invitation_seq = ${invitationSeq(inv.id)} AND ${current}`);
   await storeAudience(deps.db, audienceSpecOf(inv, deps.settings.cooldownDays), now, current);
 }
 
@@ -49,7 +50,7 @@ export async function createInvitation(
   const now = deps.clock.now();
   const chat = await loadChatFor(deps, input.chatId);
   const { prepared, details } = prepareInvitation(input, chat, now, { checkOpensInFuture: true, publicBaseUrl: deps.settings.publicBaseUrl });
-  const row: Invitation = {
+  const values: Omit<Invitation, 'seq'> = {
     ...prepared,
     id: randomId('inv'),
     chatId: chat.id,
@@ -69,17 +70,18 @@ export async function createInvitation(
     version: 1,
   };
   const { db } = deps;
-  await db.batch([
-    db.insert(invitations).values(row),
-    auditInsert(db, { entityType: 'invitation', entityId: row.id, action: 'created', actor, at: now, changes: formOf(row) }),
+  const [[row]] = await db.batch([
+    db.insert(invitations).values(values).returning(),
+    auditInsert(db, { entityType: 'invitation', entityId: values.id, action: 'created', actor, at: now, changes: formOf(prepared) }),
   ]);
+  if (!row) throw new Error(`invitation ${values.id} was not written`);
   if (!row.liveAudience) {
     try {
       await freezeAudience(deps, row, now);
     } catch (error) {
       // An invitation promised a frozen audience must not exist without one.
       await db.batch([
-        db.run(sql`DELETE FROM participations WHERE invitation_id = ${row.id}`),
+        db.run(sql`DELETE FROM participations WHERE invitation_seq = ${invitationSeq(row.id)}`),
         db.run(sql`DELETE FROM audit_events WHERE entity_type = 'invitation' AND entity_id = ${row.id}`),
         db.delete(invitations).where(eq(invitations.id, row.id)),
       ]);
@@ -169,7 +171,7 @@ export async function updateInvitation(
   if (updated.status === 'scheduled' && !updated.liveAudience && audienceChanged) {
     await freezeAudience(deps, updated, now);
   } else if (updated.liveAudience && 'liveAudience' in changes) {
-    await db.run(sql`DELETE FROM participations WHERE invitation_id = ${id} AND ${sql`(SELECT status FROM invitations WHERE id = ${id}) = 'scheduled'`}`);
+    await db.run(sql`DELETE FROM participations WHERE invitation_seq = ${invitationSeq(id)} AND ${sql`(SELECT status FROM invitations WHERE id = ${id}) = 'scheduled'`}`);
   }
   return { invitation: await getInvitation(db, id), details, changes };
 }
@@ -260,7 +262,7 @@ export async function invitationCounts(db: CoreDeps['db'], id: string): Promise<
       count(delivered_at) AS delivered, count(failed_at) AS failed, count(bounced_at) AS bounced,
       count(cancelled_at) AS cancelled, count(clicked_at) AS clicked, count(completed_at) AS completed,
       coalesce(sum(completed_after_close), 0) AS completedAfterClose
-    FROM participations WHERE invitation_id = ${id}`);
+    FROM participations WHERE invitation_seq = ${invitationSeq(id)}`);
   return row!;
 }
 

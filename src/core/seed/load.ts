@@ -38,15 +38,16 @@ function participationsStatement(participations: SeedParticipation[]): SQL {
   const rows = participations.map((p) => ({ ...p, completedAfterClose: p.completedAfterClose === null ? null : Number(p.completedAfterClose) }));
   const col = (name: keyof SeedParticipation) => sql.raw(`j.value ->> '$.${name}'`);
   return sql`
-    INSERT INTO participations (invitation_id, member_id, chat_id, token, channel, targeted_at, sent_at, delivered_at, failed_at,
+    INSERT INTO participations (invitation_seq, member_id, token, channel, targeted_at, sent_at, delivered_at, failed_at,
       bounced_at, failure_code, failure_reason, clicked_at, completed_at, completed_after_close, cancelled_at, cancel_reason)
-    SELECT ${col('invitationId')}, m.id, ${col('chatId')}, ${col('token')}, ${col('channel')}, ${col('targetedAt')}, ${col('sentAt')},
+    SELECT i.seq, m.id, ${col('token')}, ${col('channel')}, ${col('targetedAt')}, ${col('sentAt')},
       ${col('deliveredAt')}, ${col('failedAt')}, ${col('bouncedAt')}, ${col('failureCode')}, ${col('failureReason')}, ${col('clickedAt')},
       ${col('completedAt')}, ${col('completedAfterClose')}, ${col('cancelledAt')}, ${col('cancelReason')}
     FROM json_each(${JSON.stringify(rows)}) AS j JOIN members m ON m.external_id = ${col('memberId')}
+      JOIN invitations i ON i.id = ${col('invitationId')}
     WHERE true
-    ON CONFLICT (invitation_id, member_id) DO UPDATE SET
-      chat_id = excluded.chat_id, channel = excluded.channel, targeted_at = excluded.targeted_at, sent_at = excluded.sent_at,
+    ON CONFLICT (invitation_seq, member_id) DO UPDATE SET
+      channel = excluded.channel, targeted_at = excluded.targeted_at, sent_at = excluded.sent_at,
       delivered_at = excluded.delivered_at, failed_at = excluded.failed_at, bounced_at = excluded.bounced_at,
       failure_code = excluded.failure_code, failure_reason = excluded.failure_reason, clicked_at = excluded.clicked_at,
       completed_at = excluded.completed_at, completed_after_close = excluded.completed_after_close,
@@ -54,7 +55,8 @@ function participationsStatement(participations: SeedParticipation[]): SQL {
 }
 
 function upsertInvitations(db: Db, community: SeedCommunity) {
-  const { id: _id, ...columns } = getTableColumns(invitations);
+  // The key stays: participations refer to it.
+  const { id: _id, seq: _seq, ...columns } = getTableColumns(invitations);
   const set = Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, sql.raw(`excluded.${column.name}`)]));
   return db.insert(invitations).values(community.history.invitations).onConflictDoUpdate({ target: invitations.id, set });
 }

@@ -3,6 +3,7 @@
 // Everything runs set-based inside libSQL; no member list is ever loaded into JavaScript.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { chatInvitationSeqs, invitationSeq } from '../../db/invitation-seq.js';
 import type { MessageChannel } from '../../db/schema.js';
 import { compileFilter, compileFilterSet } from './filter/compile.js';
 import { sampleKey } from './sample.js';
@@ -60,18 +61,23 @@ function reachabilityReason(channel: MessageChannel): SQL {
 
 /**
  * Duplicates and over-surveying, from the member's other participations in one index range scan
- * (participations_member_idx): the smallest code wins, so completion outranks the rest.
+ * (participations_member_idx): the smallest code wins, so completion outranks the rest. Most members
+ * have no participation that matters, and an EXISTS that stops at the first one costs about half of
+ * the full ranking (measured on 1M members with 3M participations: 0.9 s against 1.6 s), so the
+ * ranking runs only for members who have one.
  */
 function participationReason(spec: AudienceSpec, now: number): SQL {
-  const self = spec.invitationId ?? '';
+  const self = spec.invitationId === null ? sql`NULL` : invitationSeq(spec.invitationId);
   const cooldownFrom = spec.cooldownDays > 0 ? now - spec.cooldownDays * DAY : now + 1;
-  return sql`(SELECT CASE min(CASE
-        WHEN p.chat_id = ${spec.chatId} AND p.completed_at IS NOT NULL THEN 1
-        WHEN p.chat_id = ${spec.chatId} AND p.invitation_id IN (SELECT id FROM invitations WHERE chat_id = ${spec.chatId} AND status = 'open') THEN 2
-        WHEN p.chat_id = ${spec.chatId} THEN 3
+  const others = sql`FROM participations p WHERE p.member_id = m.id AND p.invitation_seq IS NOT ${self}`;
+  const sameChat = sql`p.invitation_seq IN ${chatInvitationSeqs(spec.chatId)}`;
+  return sql`CASE WHEN EXISTS (SELECT 1 ${others} AND (${sameChat} OR p.targeted_at > ${cooldownFrom})) THEN (SELECT CASE min(CASE
+        WHEN ${sameChat} AND p.completed_at IS NOT NULL THEN 1
+        WHEN p.invitation_seq IN ${chatInvitationSeqs(spec.chatId, 'open')} THEN 2
+        WHEN ${sameChat} THEN 3
         WHEN p.targeted_at > ${cooldownFrom} THEN 4 END)
       WHEN 1 THEN 'already_completed' WHEN 2 THEN 'invite_in_progress' WHEN 3 THEN 'already_invited' WHEN 4 THEN 'cooldown' END
-    FROM participations p WHERE p.member_id = m.id AND p.invitation_id <> ${self})`;
+    ${others}) END`;
 }
 
 function reasonExpression(spec: AudienceSpec, now: number): SQL {
@@ -254,8 +260,8 @@ export async function eligiblePoolSize(db: Db, spec: AudienceSpec, now: number):
 export async function storeAudience(db: Db, spec: AudienceSpec & { invitationId: string }, now: number, guard: SQL = sql`1`): Promise<number> {
   const insert = async (select: SQL) =>
     (
-      await db.run(sql`INSERT INTO participations (invitation_id, member_id, chat_id, channel, targeted_at)
-        SELECT ${spec.invitationId}, member_id, ${spec.chatId}, channel, ${now}
+      await db.run(sql`INSERT INTO participations (invitation_seq, member_id, channel, targeted_at)
+        SELECT ${invitationSeq(spec.invitationId)}, member_id, channel, ${now}
         FROM (${select}) WHERE ${guard}`)
     ).rowsAffected;
   const target = spec.target;
@@ -267,7 +273,7 @@ export async function storeAudience(db: Db, spec: AudienceSpec & { invitationId:
     if (stored >= size) return stored;
     const [pool] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM members m WHERE ${poolPredicate(target.from, now)}`);
     if (prefix >= (pool?.n ?? 0)) return stored; // the whole pool was judged: fewer eligible members than asked
-    await db.run(sql`DELETE FROM participations WHERE invitation_id = ${spec.invitationId}`);
+    await db.run(sql`DELETE FROM participations WHERE invitation_seq = ${invitationSeq(spec.invitationId)}`);
   }
 }
 
@@ -280,5 +286,5 @@ export async function storeAudience(db: Db, spec: AudienceSpec & { invitationId:
 export async function mintTokens(db: Db, invitationId: string, memberIds: number[]): Promise<void> {
   if (memberIds.length === 0) return;
   await db.run(sql`UPDATE participations SET token = lower(hex(randomblob(16)))
-    WHERE invitation_id = ${invitationId} AND token IS NULL AND member_id IN (SELECT value FROM json_each(${JSON.stringify(memberIds)}))`);
+    WHERE invitation_seq = ${invitationSeq(invitationId)} AND token IS NULL AND member_id IN (SELECT value FROM json_each(${JSON.stringify(memberIds)}))`);
 }

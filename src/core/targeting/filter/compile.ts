@@ -4,6 +4,7 @@
 // (key, value_text) / (key, type, value_num) / (chat_id, question, value) indexes once, instead of
 // once per member. Semantics: README.md, "Filter language".
 import { sql, type SQL } from 'drizzle-orm';
+import { chatInvitationSeqs } from '../../../db/invitation-seq.js';
 import {
   coreFields,
   type ComparisonOp,
@@ -199,14 +200,14 @@ function compileResponse(f: ResponseCondition): MemberSet {
 // scan every participation in the table (millions) before the first member is tested.
 function compileParticipation(f: ParticipationCondition): SQL {
   const where: SQL[] = [sql`p.member_id = m.id`];
-  if (f.chat !== undefined) where.push(sql`p.chat_id = ${f.chat}`);
+  if (f.chat !== undefined) where.push(sql`p.invitation_seq IN ${chatInvitationSeqs(f.chat)}`);
   if (f.event === 'clicked') where.push(sql`p.clicked_at IS NOT NULL`);
   if (f.event === 'completed') where.push(sql`p.completed_at IS NOT NULL`);
   return sql`EXISTS (SELECT 1 FROM participations p WHERE ${sql.join(where, sql` AND `)})`;
 }
 
 function compileMetric(f: MetricCondition, now: number): SQL {
-  const chat = f.chat === undefined ? sql`` : sql` AND p.chat_id = ${f.chat}`;
+  const chat = f.chat === undefined ? sql`` : sql` AND p.invitation_seq IN ${chatInvitationSeqs(f.chat)}`;
   if (f.metric === 'completions') {
     return sql`(SELECT count(*) FROM participations p WHERE p.member_id = m.id${chat} AND p.completed_at IS NOT NULL) ${operators[f.op]} ${f.value}`;
   }
