@@ -32,6 +32,17 @@ function timeChild(script: string, env: Record<string, string>, args: string[] =
   return { ms, output: child.stdout };
 }
 
+const RESOLVE_RUNS = 3;
+
+/** Median time and floor, and the highest peak RSS, over RESOLVE_RUNS child processes (each run removes its rows). */
+function resolveRuns(url: string, mode: 'all' | 'sample'): Figures {
+  const runs = Array.from({ length: RESOLVE_RUNS }, () =>
+    JSON.parse(timeChild('bench/resolve-child.ts', { DATABASE_URL: url, BENCH_NOW: String(NOW) }, [mode]).output) as Figures,
+  );
+  const median = (key: string) => runs.map((r) => r[key]!).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  return { ms: median('ms'), floorMs: median('floorMs'), rows: runs[0]!.rows!, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb!)) };
+}
+
 async function open(url: string): Promise<{ db: Db; close(): void }> {
   const { client, db } = openDatabase(url);
   await tuneEmbeddedFile(client, url);
@@ -107,9 +118,9 @@ async function benchDatabase(kind: 'file' | 'sqld', csv: string): Promise<Figure
     figures.preview_1m_audience = preview.audience;
     close();
 
-    console.error(`[${kind}] resolve all / sample (child processes, for peak RSS)…`);
-    const resolveAll = JSON.parse(timeChild('bench/resolve-child.ts', { DATABASE_URL: url, BENCH_NOW: String(NOW) }, ['all']).output) as Figures;
-    const sample = JSON.parse(timeChild('bench/resolve-child.ts', { DATABASE_URL: url, BENCH_NOW: String(NOW) }, ['sample']).output) as Figures;
+    console.error(`[${kind}] resolve all / sample, ${RESOLVE_RUNS} runs each (child processes, for peak RSS)…`);
+    const resolveAll = resolveRuns(url, 'all');
+    const sample = resolveRuns(url, 'sample');
     figures.resolve_all_1m_s = resolveAll.ms! / 1000;
     figures.resolve_all_1m_floor_s = resolveAll.floorMs! / 1000;
     figures.resolve_all_1m_floor_ratio = resolveAll.ms! / resolveAll.floorMs!;
