@@ -10,10 +10,18 @@ import { createRouter } from './http/router.js';
 import { chatRoutes } from './http/routes/chats.js';
 import { invitationRoutes } from './http/routes/invitations.js';
 import { memberRoutes } from './http/routes/members.js';
+import type { SlackRequestHandler } from './slack/http.js';
+import type { WaitUntil } from './slack/receiver.js';
 
 export interface AppDeps extends CoreDeps {
   apiToken: string;
+  /** Absent until Slack credentials are configured: /slack/events then answers 503. */
+  slack?: SlackRequestHandler;
+  /** Keeps work alive after the response (Node: the entry's collector; Workers: the request's ctx). */
+  waitUntil?: WaitUntil;
 }
+
+const MAX_SLACK_BODY_BYTES = 1024 * 1024;
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -27,6 +35,18 @@ export function createApp(deps: AppDeps) {
     await deps.db.run(sql`SELECT 1`);
     return c.json({ ok: true });
   });
+
+  app.post(
+    '/slack/events',
+    bodyLimit({ maxSize: MAX_SLACK_BODY_BYTES, onError: (c) => c.json({ error: 'payload_too_large' }, 413) }),
+    async (c) => {
+      if (!deps.slack) {
+        return problemResponse(c, { type: 'about:blank', title: 'Slack is not configured', status: 503, detail: 'Set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (see README, "Slack app").' });
+      }
+      const waitUntil = deps.waitUntil ?? ((work: Promise<unknown>) => c.executionCtx.waitUntil(work));
+      return deps.slack(c.req.raw, waitUntil);
+    },
+  );
 
   const api = createRouter();
   api.use('*', requireApiToken(deps.apiToken));

@@ -11,6 +11,15 @@ const databaseUrl = z
     message: 'must start with file:, http://, https://, libsql://, ws:// or wss://',
   });
 
+const slackIdList = (pattern: RegExp, what: string) =>
+  optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v) => [...new Set((v ?? '').split(/[\s,]+/).filter(Boolean))])
+      .refine((ids) => ids.every((id) => pattern.test(id)), { message: `must be a comma-separated list of ${what}` }),
+  );
+
 /** Every environment variable the app reads, with its default. README lists the same set. */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -20,6 +29,13 @@ export const configSchema = z.object({
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   COOLDOWN_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)').optional()),
+  SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
+  SLACK_API_URL: optionalString.pipe(z.url().optional()),
+  SLACK_TEAM_ID: optionalString.pipe(z.string().regex(/^T[A-Z0-9]+$/, 'must be a workspace ID (T…)').optional()),
+  SLACK_MANAGERS: slackIdList(/^[UWS][A-Z0-9]+$/, 'user IDs (U…, W…) and user-group IDs (S…)'),
+  LARGE_AUDIENCE: z.coerce.number().int().min(1).default(5000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -34,5 +50,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const variable = String(issue.path[0] ?? 'environment');
-  throw new ConfigError(`Invalid ${variable}: ${issue.message} (got ${JSON.stringify(env[variable] ?? '')})`);
+  // Secrets are never echoed, even wrong ones: a wrong one is often the right one of another app.
+  const shown = /TOKEN|SECRET/.test(variable) ? 'value hidden' : `got ${JSON.stringify(env[variable] ?? '')}`;
+  throw new ConfigError(`Invalid ${variable}: ${issue.message} (${shown})`);
 }

@@ -1,5 +1,4 @@
-import type { Db } from '../db/client.js';
-import { auditEvents } from '../db/schema.js';
+import { sql, type SQL } from 'drizzle-orm';
 
 export type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -12,9 +11,23 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
   return changes;
 }
 
-export function auditInsert(
-  db: Db,
-  event: { entityType: 'invitation' | 'chat'; entityId: string; action: string; actor: string; at: number; changes?: unknown },
-) {
-  return db.insert(auditEvents).values({ ...event, changes: event.changes ?? null });
+export interface AuditEvent {
+  entityType: 'invitation' | 'chat';
+  entityId: string;
+  action: string;
+  actor: string;
+  at: number;
+  changes?: unknown;
+}
+
+/**
+ * The audit row of a change written by the statement just before it in the same batch, kept
+ * only if that statement changed exactly one row (changes() = 1): the batch runs as one
+ * transaction, so a guarded write that did nothing (stale version, already closed, replayed
+ * create) leaves no audit row either.
+ */
+export function auditIfChanged(event: AuditEvent): SQL {
+  return sql`INSERT INTO audit_events (entity_type, entity_id, action, actor, at, changes)
+    SELECT ${event.entityType}, ${event.entityId}, ${event.action}, ${event.actor}, ${event.at}, ${event.changes === undefined ? null : JSON.stringify(event.changes)}
+    WHERE changes() = 1`;
 }

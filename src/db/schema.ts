@@ -165,8 +165,12 @@ export const invitations = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     version: integer('version').notNull().default(1),
+    // Set by creators that may send the same create twice (a Slack view submitted twice, an API
+    // client retrying with Idempotency-Key): the second create returns the first invitation.
+    idempotencyKey: text('idempotency_key'),
   },
   (t) => [
+    uniqueIndex('invitations_idempotency_key_unique').on(t.idempotencyKey),
     index('invitations_status_opens_idx').on(t.status, t.opensAt),
     index('invitations_status_closes_idx').on(t.status, t.closesAt),
     index('invitations_chat_idx').on(t.chatId, t.status),

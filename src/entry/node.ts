@@ -7,8 +7,13 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { systemClock } from '../core/clock.js';
 import { randomToken } from '../core/ids.js';
 import { jsonLogger } from '../core/logger.js';
+import type { Logger } from '../core/logger.js';
+import type { CoreDeps } from '../core/deps.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase, tuneEmbeddedFile } from '../db/open.js';
+import { createBoltApp } from '../slack/bolt.js';
+import type { SlackDeps } from '../slack/deps.js';
+import { slackRequestHandler, type SlackRequestHandler } from '../slack/http.js';
 
 /**
  * Without API_TOKEN a newcomer still gets a working API: a random token is kept in
@@ -22,6 +27,44 @@ function apiTokenFor(config: Config): { token: string; file?: string } {
   const token = randomToken();
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return { token, file };
+}
+
+/** Work that outlives its response (Slack's ack-then-work), awaited before the process exits. */
+function pendingWork(logger: Logger) {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    waitUntil(work: Promise<unknown>) {
+      const tracked = work.catch((error: unknown) => logger.log('error', 'background.failed', { message: error instanceof Error ? error.message : String(error) }));
+      pending.add(tracked);
+      void tracked.finally(() => pending.delete(tracked));
+    },
+    settle: () => Promise.allSettled([...pending]),
+  };
+}
+
+/**
+ * Slack waits for credentials: with SLACK_APP_TOKEN it connects over Socket Mode (no public URL
+ * needed), else SLACK_SIGNING_SECRET makes POST /slack/events live.
+ */
+async function startSlack(config: Config, core: CoreDeps): Promise<{ handler?: SlackRequestHandler; mode: string }> {
+  if (!config.SLACK_BOT_TOKEN) return { mode: 'off (no SLACK_BOT_TOKEN)' };
+  const deps: SlackDeps = {
+    ...core,
+    slack: {
+      signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+      botToken: config.SLACK_BOT_TOKEN,
+      apiUrl: config.SLACK_API_URL,
+      teamId: config.SLACK_TEAM_ID,
+      managers: config.SLACK_MANAGERS,
+      largeAudience: config.LARGE_AUDIENCE,
+    },
+  };
+  if (config.SLACK_APP_TOKEN) {
+    await createBoltApp(deps, { socketMode: true, appToken: config.SLACK_APP_TOKEN }).start();
+    return { mode: 'socket' };
+  }
+  if (!config.SLACK_SIGNING_SECRET) return { mode: 'off (no SLACK_SIGNING_SECRET)' };
+  return { handler: slackRequestHandler(deps), mode: 'http' };
 }
 
 async function main(): Promise<void> {
@@ -40,25 +83,25 @@ async function main(): Promise<void> {
   await tuneEmbeddedFile(client, config.DATABASE_URL);
   await migrateDatabase(db);
   const { token, file } = apiTokenFor(config);
-  const app = createApp({
-    db,
-    clock: systemClock,
-    logger,
-    apiToken: token,
-    settings: { cooldownDays: config.COOLDOWN_DAYS, publicBaseUrl: config.PUBLIC_BASE_URL },
-  });
+  const core: CoreDeps = { db, clock: systemClock, logger, settings: { cooldownDays: config.COOLDOWN_DAYS, publicBaseUrl: config.PUBLIC_BASE_URL } };
+  const work = pendingWork(logger);
+  const slack = await startSlack(config, core);
+  const app = createApp({ ...core, apiToken: token, slack: slack.handler, waitUntil: work.waitUntil });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {
     logger.log('info', 'server.started', {
       port: info.port,
       database: config.DATABASE_URL.startsWith('file:') ? 'embedded-file' : 'libsql-server',
       apiTokenFile: file ?? null,
+      slack: slack.mode,
     });
   });
   const shutdown = () => {
     logger.log('info', 'server.stopping');
     server.close(() => {
-      client.close();
-      process.exit(0);
+      void work.settle().then(() => {
+        client.close();
+        process.exit(0);
+      });
     });
     setTimeout(() => process.exit(0), 5000).unref();
   };

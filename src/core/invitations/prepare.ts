@@ -3,7 +3,7 @@
 import type { ChatWithLocales } from '../chats/service.js';
 import { ValidationError, type FieldProblem } from '../errors.js';
 import { measureSms, type SmsLength } from '../messages/sms-segments.js';
-import { defaultTemplates, hasLinkPlaceholder } from '../messages/templates.js';
+import { defaultTemplates, hasLinkPlaceholder, type MessageTemplates } from '../messages/templates.js';
 import { normalizeTarget, type Target, type TargetInput } from '../targeting/target.js';
 import type { MessageChannel } from '../../db/schema.js';
 import { resolveSchedule, type ResolvedSchedule } from './schedule.js';
@@ -52,6 +52,11 @@ export function sampleLink(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/\/$/, '')}/i/${'0'.repeat(32)}`;
 }
 
+/** SMS length of a body as members will get it: {{link}} replaced by a link of the real length. */
+export function measureSmsWithLink(body: string, publicBaseUrl: string): SmsLength {
+  return measureSms(body.replaceAll(/\{\{\s*link\s*\}\}/g, sampleLink(publicBaseUrl)));
+}
+
 function collect<T>(problems: FieldProblem[], run: () => T): T | undefined {
   try {
     return run();
@@ -75,6 +80,17 @@ export function engagementLocale(chat: ChatWithLocales, requested: string | unde
   return locale;
 }
 
+/** The message a form starts from in `locale`: the chat's own templates, else the built-in ones. */
+export function messageTemplatesFor(chat: ChatWithLocales, locale: string | undefined): MessageTemplates {
+  const chatLocale = chat.locales.find((l) => l.locale === locale);
+  const builtIn = defaultTemplates(locale ?? chat.defaultLocale);
+  return {
+    emailSubject: chatLocale?.emailSubject ?? builtIn.emailSubject,
+    emailBody: chatLocale?.emailBody ?? builtIn.emailBody,
+    smsBody: chatLocale?.smsBody ?? builtIn.smsBody,
+  };
+}
+
 export function prepareInvitation(
   form: InvitationForm,
   chat: ChatWithLocales,
@@ -90,20 +106,19 @@ export function prepareInvitation(
   const target = form.target ? collect(problems, () => normalizeTarget(form.target!)) : opts.storedTarget;
   if (!target) problems.push({ path: 'target', message: 'is required' });
 
-  const chatLocale = chat.locales.find((l) => l.locale === locale);
-  const templates = defaultTemplates(locale ?? chat.defaultLocale);
+  const templates = messageTemplatesFor(chat, locale);
   const channel = form.message.channel;
   const usesEmail = channel !== 'sms';
   const usesSms = channel !== 'email';
-  const emailSubject = usesEmail ? (form.message.emailSubject ?? chatLocale?.emailSubject ?? templates.emailSubject) : null;
-  const emailBody = usesEmail ? (form.message.emailBody ?? chatLocale?.emailBody ?? templates.emailBody) : null;
-  const smsBody = usesSms ? (form.message.smsBody ?? chatLocale?.smsBody ?? templates.smsBody) : null;
+  const emailSubject = usesEmail ? (form.message.emailSubject ?? templates.emailSubject) : null;
+  const emailBody = usesEmail ? (form.message.emailBody ?? templates.emailBody) : null;
+  const smsBody = usesSms ? (form.message.smsBody ?? templates.smsBody) : null;
   if (usesEmail && !emailSubject?.trim()) problems.push({ path: 'message.emailSubject', message: 'an email needs a subject' });
   if (usesEmail && !hasLinkPlaceholder(emailBody)) problems.push({ path: 'message.emailBody', message: 'must contain the {{link}} placeholder' });
   if (usesSms && !hasLinkPlaceholder(smsBody)) problems.push({ path: 'message.smsBody', message: 'must contain the {{link}} placeholder' });
 
   const details: ValidationDetails = {};
-  if (smsBody) details.sms = measureSms(smsBody.replaceAll(/\{\{\s*link\s*\}\}/g, sampleLink(opts.publicBaseUrl)));
+  if (smsBody) details.sms = measureSmsWithLink(smsBody, opts.publicBaseUrl);
   if (problems.length > 0 || !target || !locale) throw new ValidationError(problems, { ...details });
 
   return {

@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import { invitationSeq } from '../../db/invitation-seq.js';
 import { auditEvents, invitations, type CloseReason, type Invitation } from '../../db/schema.js';
-import { auditInsert, diff } from '../audit.js';
+import { auditIfChanged, diff } from '../audit.js';
 import { getChat } from '../chats/service.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
@@ -42,11 +42,26 @@ async function freezeAudience(deps: CoreDeps, inv: Invitation, now: number): Pro
   await storeAudience(deps.db, audienceSpecOf(inv, deps.settings.cooldownDays), now, current);
 }
 
+async function invitationWithKey(db: CoreDeps['db'], key: string): Promise<Invitation | undefined> {
+  const [row] = await db.select().from(invitations).where(eq(invitations.idempotencyKey, key));
+  return row;
+}
+
+/**
+ * Schedules a new invitation. With an idempotency key (a Slack view id, an API client's
+ * Idempotency-Key), a second create with the same key returns the first invitation, `replayed`.
+ */
 export async function createInvitation(
   deps: CoreDeps,
   input: InvitationCreateInput,
   actor: string,
-): Promise<{ invitation: Invitation; details: ValidationDetails }> {
+  opts: { idempotencyKey?: string } = {},
+): Promise<{ invitation: Invitation; details: ValidationDetails; replayed: boolean }> {
+  const key = opts.idempotencyKey ?? null;
+  if (key) {
+    const earlier = await invitationWithKey(deps.db, key);
+    if (earlier) return { invitation: earlier, details: {}, replayed: true };
+  }
   const now = deps.clock.now();
   const chat = await loadChatFor(deps, input.chatId);
   const { prepared, details } = prepareInvitation(input, chat, now, { checkOpensInFuture: true, publicBaseUrl: deps.settings.publicBaseUrl });
@@ -68,13 +83,19 @@ export async function createInvitation(
     createdAt: now,
     updatedAt: now,
     version: 1,
+    idempotencyKey: key,
   };
   const { db } = deps;
+  // A concurrent create with the same key wins the unique index: this one then writes nothing.
   const [[row]] = await db.batch([
-    db.insert(invitations).values(values).returning(),
-    auditInsert(db, { entityType: 'invitation', entityId: values.id, action: 'created', actor, at: now, changes: formOf(prepared) }),
+    db.insert(invitations).values(values).onConflictDoNothing().returning(),
+    db.run(auditIfChanged({ entityType: 'invitation', entityId: values.id, action: 'created', actor, at: now, changes: formOf(prepared) })),
   ]);
-  if (!row) throw new Error(`invitation ${values.id} was not written`);
+  if (!row) {
+    const winner = key ? await invitationWithKey(db, key) : undefined;
+    if (winner) return { invitation: winner, details: {}, replayed: true };
+    throw new Error(`invitation ${values.id} was not written`);
+  }
   if (!row.liveAudience) {
     try {
       await freezeAudience(deps, row, now);
@@ -88,7 +109,7 @@ export async function createInvitation(
       throw error;
     }
   }
-  return { invitation: row, details };
+  return { invitation: row, details, replayed: false };
 }
 
 export async function getInvitation(db: CoreDeps['db'], id: string): Promise<Invitation> {
@@ -159,9 +180,7 @@ export async function updateInvitation(
       .update(invitations)
       .set({ ...prepared, updatedAt: now, version: updated.version })
       .where(and(eq(invitations.id, id), eq(invitations.version, current.version))),
-    db.run(sql`INSERT INTO audit_events (entity_type, entity_id, action, actor, at, changes)
-      SELECT 'invitation', ${id}, 'edited', ${actor}, ${now}, ${JSON.stringify(changes)}
-      WHERE changes() = 1`),
+    db.run(auditIfChanged({ entityType: 'invitation', entityId: id, action: 'edited', actor, at: now, changes })),
   ]);
   if (result.rowsAffected === 0) {
     const latest = await getInvitation(db, id);
@@ -175,9 +194,6 @@ export async function updateInvitation(
   }
   return { invitation: await getInvitation(db, id), details, changes };
 }
-
-// Audit rows are written in the same batch as the change, guarded by changes() = 1: the batch runs
-// on one connection, so changes() reports the UPDATE just before it and a lost race audits nothing.
 
 /** Closes a scheduled or open invitation: by hand at any time, or by the runner (close time, response limit). */
 export async function closeInvitation(deps: CoreDeps, id: string, actor: string, reason: CloseReason = 'manual'): Promise<Invitation> {
@@ -195,9 +211,7 @@ export async function closeInvitation(deps: CoreDeps, id: string, actor: string,
         version: sql`${invitations.version} + 1`,
       })
       .where(and(eq(invitations.id, id), or(eq(invitations.status, 'scheduled'), eq(invitations.status, 'open')))),
-    db.run(sql`INSERT INTO audit_events (entity_type, entity_id, action, actor, at, changes)
-      SELECT 'invitation', ${id}, 'closed', ${actor}, ${now}, ${JSON.stringify({ reason })}
-      WHERE changes() = 1`),
+    db.run(auditIfChanged({ entityType: 'invitation', entityId: id, action: 'closed', actor, at: now, changes: { reason } })),
   ]);
   const invitation = await getInvitation(db, id);
   if (result.rowsAffected === 0) throw new ConflictError(`invitation ${id} is already closed`, invitation.version);

@@ -11,7 +11,7 @@ export const MAX_TARGET_IDS = 50_000;
 const filterSource = z.object({
   type: z.literal('filter'),
   filter: filterSchema.optional().describe('The filter as a JSON AST (what the Slack modal builds).'),
-  expression: z.string().min(1).max(20_000).optional().describe('The filter in the text language, e.g. country = "CA" and age >= 18.'),
+  expression: z.string().min(1, 'is empty: write a filter, e.g. country = "CA"').max(20_000).optional().describe('The filter in the text language, e.g. country = "CA" and age >= 18.'),
 });
 
 export const targetInput = z.discriminatedUnion('type', [

@@ -1,0 +1,47 @@
+// The Bolt app: our listeners on the receiver the entry point chose (HTTP through Hono, or Socket
+// Mode for local development), with Bolt's logs turned into our JSON lines.
+import { App, LogLevel, type Receiver } from '@slack/bolt';
+import type { Logger as SlackLogger } from '@slack/logger';
+import type { Logger } from '../core/logger.js';
+import type { SlackDeps } from './deps.js';
+import { registerInvitationListeners } from './listeners/invitations.js';
+import { registerInviteListeners } from './listeners/invite.js';
+import { interactiveClientOptions } from './web.js';
+
+/**
+ * Bolt's own messages, warnings and errors only, cut short: at debug level Bolt prints request
+ * bodies, which carry what members and users typed.
+ */
+function boltLogger(logger: Logger): SlackLogger {
+  const line = (level: 'warn' | 'error') => (...msg: unknown[]) =>
+    logger.log(level, 'slack.bolt', { message: msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ').slice(0, 300) });
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: line('warn'),
+    error: line('error'),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.WARN,
+    setName: () => undefined,
+  };
+}
+
+export function createBoltApp(deps: SlackDeps, receiver: Receiver | { socketMode: true; appToken: string }): App {
+  const transport = 'socketMode' in receiver ? { socketMode: true, appToken: receiver.appToken } : { receiver };
+  const app = new App({
+    ...transport,
+    // One workspace, one bot token. Given as `token`, Bolt would call auth.test (at start-up or on
+    // the first request) to learn the bot's ids; an authorize function hands the token over as is.
+    authorize: async () => ({ botToken: deps.slack.botToken }),
+    clientOptions: interactiveClientOptions(deps.slack),
+    logger: boltLogger(deps.logger),
+    logLevel: LogLevel.WARN,
+  });
+  registerInviteListeners(app, deps);
+  registerInvitationListeners(app, deps);
+  // Rethrown, not logged: the receiver that called processEvent logs it once, with its outcome.
+  app.error(async (error) => {
+    throw error;
+  });
+  return app;
+}

@@ -1,0 +1,49 @@
+// Everything the "New invitation" modal shows, read from the database for the user's choices so far.
+import { getChat, listChats, type ChatWithLocales } from '../core/chats/service.js';
+import type { CoreDeps } from '../core/deps.js';
+import { NotFoundError } from '../core/errors.js';
+import { measureSmsWithLink, messageTemplatesFor } from '../core/invitations/prepare.js';
+import { MAX_STATIC_OPTIONS, type InviteModalMeta, type InviteModalModel } from './views/invite-modal.js';
+
+async function chatOrUndefined(deps: CoreDeps, id: string | undefined): Promise<ChatWithLocales | undefined> {
+  if (!id) return undefined;
+  try {
+    return await getChat(deps.db, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The chat named by `/invite NAME`: by id or by name, case-insensitive. */
+export function findChatByName(chats: { id: string; name: string }[], text: string): { id: string; name: string } | undefined {
+  const wanted = text.trim().toLowerCase();
+  if (!wanted) return undefined;
+  return chats.find((c) => c.id.toLowerCase() === wanted) ?? chats.find((c) => c.name.toLowerCase() === wanted) ?? chats.find((c) => c.name.toLowerCase().startsWith(wanted));
+}
+
+export async function inviteModel(
+  deps: CoreDeps,
+  meta: InviteModalMeta,
+  extra: { audience?: string[]; smsBody?: string } = {},
+): Promise<InviteModalModel> {
+  const all = await listChats(deps.db);
+  const chats = all.map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.name.localeCompare(b.name));
+  const chat = await chatOrUndefined(deps, meta.chat);
+  const locales = chat?.locales.map((l) => l.locale) ?? [];
+  // A single-locale chat fixes the locale; a locale the chat does not have is forgotten.
+  const locale = locales.length === 1 ? locales[0] : meta.locale && locales.includes(meta.locale) ? meta.locale : undefined;
+  const fixedMeta: InviteModalMeta = { ...meta, chat: chat?.id, locale };
+  const templates = chat && locale ? messageTemplatesFor(chat, locale) : undefined;
+  const smsBody = extra.smsBody ?? templates?.smsBody;
+  return {
+    meta: fixedMeta,
+    chats: chats.slice(0, MAX_STATIC_OPTIONS),
+    chatCount: chats.length,
+    chat,
+    templates,
+    sms: smsBody ? measureSmsWithLink(smsBody, deps.settings.publicBaseUrl) : undefined,
+    audience: extra.audience,
+    now: deps.clock.now(),
+  };
+}

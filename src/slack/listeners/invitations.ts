@@ -1,0 +1,117 @@
+// `/invitations [status] [locale] [chat]`: the list, its pages, View and Close; and Close now on
+// the status summaries.
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { getChat, listChats } from '../../core/chats/service.js';
+import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { closeInvitation, getInvitation, invitationCounts, listInvitations } from '../../core/invitations/service.js';
+import { localeTag } from '../../core/validators.js';
+import { invitationStatuses } from '../../db/schema.js';
+import type { SlackDeps } from '../deps.js';
+import { findChatByName } from '../invite-model.js';
+import { isManager } from '../managers.js';
+import { publishSummary, replyInThread } from '../summary.js';
+import { helpText } from '../views/help.js';
+import { invitationDetail } from '../views/invitation-detail.js';
+import { invitationList, listActions, type ListedInvitation, type ListQuery } from '../views/invitation-list.js';
+import { summaryActions } from '../views/summary.js';
+
+const PAGE_SIZE = 10;
+
+const listQuery = z.object({
+  status: z.enum(invitationStatuses).optional(),
+  locale: localeTag.optional(),
+  chatId: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+/** "open fr-CA onboarding" → a status, a locale and a chat, in any order; the rest names the chat. */
+export async function parseListText(deps: SlackDeps, text: string): Promise<ListQuery | { unknownChat: string }> {
+  const query: ListQuery = {};
+  const rest: string[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const lower = word.toLowerCase();
+    if (!query.status && (invitationStatuses as readonly string[]).includes(lower)) query.status = lower as ListQuery['status'];
+    else if (!query.locale && /^[a-z]{2,3}-[A-Za-z]{2,4}$/.test(word) && localeTag.safeParse(word).success) query.locale = word;
+    else rest.push(word);
+  }
+  if (rest.length > 0) {
+    const chats = await listChats(deps.db);
+    const chat = findChatByName(chats, rest.join(' '));
+    if (!chat) return { unknownChat: rest.join(' ') };
+    query.chatId = chat.id;
+  }
+  return query;
+}
+
+async function listPage(deps: SlackDeps, query: ListQuery) {
+  const page = await listInvitations(deps.db, { ...query, limit: PAGE_SIZE });
+  const names = new Map<string, string>();
+  const items: ListedInvitation[] = [];
+  for (const invitation of page.items) {
+    if (!names.has(invitation.chatId)) names.set(invitation.chatId, (await getChat(deps.db, invitation.chatId)).name);
+    items.push({ invitation, counts: await invitationCounts(deps.db, invitation.id), chatName: names.get(invitation.chatId)! });
+  }
+  return invitationList(items, query, page.nextCursor);
+}
+
+/** Closes by hand, then brings the summary and its thread up to date. */
+async function closeFromSlack(deps: SlackDeps, client: WebClient, id: string, user: string): Promise<string> {
+  try {
+    const invitation = await closeInvitation(deps, id, `slack:${user}`);
+    const summary = await publishSummary(deps, client, invitation.id);
+    if (summary) await replyInThread(client, summary, `Closed by <@${user}>.`);
+    deps.logger.log('info', 'slack.invitation_closed', { invitation: id, user });
+    return `Closed *${invitation.name}*.`;
+  } catch (error) {
+    if (error instanceof ConflictError || error instanceof NotFoundError) return error.message;
+    throw error;
+  }
+}
+
+const buttonValue = (body: unknown) => (body as { actions?: { value?: string }[] }).actions?.[0]?.value ?? '';
+
+export function registerInvitationListeners(app: App, deps: SlackDeps): void {
+  const { managers } = deps.slack;
+
+  app.command('/invitations', async ({ command, ack, respond }) => {
+    const text = command.text.trim();
+    if (/^help$/i.test(text)) return ack({ response_type: 'ephemeral', text: helpText });
+    await ack();
+    const query = await parseListText(deps, text);
+    if ('unknownChat' in query) return void (await respond({ response_type: 'ephemeral', text: `No chat is called “${query.unknownChat.slice(0, 80)}”. ${helpText}` }));
+    await respond({ response_type: 'ephemeral', ...(await listPage(deps, query)) });
+  });
+
+  app.action(listActions.next, async ({ ack, body, respond }) => {
+    await ack();
+    let query: ListQuery;
+    try {
+      query = listQuery.parse(JSON.parse(buttonValue(body)));
+    } catch {
+      return void (await respond({ response_type: 'ephemeral', replace_original: true, text: 'That page is no longer available: run /invitations again.' }));
+    }
+    await respond({ response_type: 'ephemeral', replace_original: true, ...(await listPage(deps, query)) });
+  });
+
+  app.action(listActions.view, async ({ ack, body, client }) => {
+    await ack();
+    const id = buttonValue(body);
+    const invitation = await getInvitation(deps.db, id);
+    const [counts, chat] = await Promise.all([invitationCounts(deps.db, id), getChat(deps.db, invitation.chatId)]);
+    await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: invitationDetail(invitation, counts, chat.name) });
+  });
+
+  for (const action of [listActions.close, summaryActions.close]) {
+    app.action(action, async ({ ack, body, client, respond }) => {
+      await ack();
+      const user = body.user.id;
+      if (!(await isManager(client, managers, user))) {
+        return void (await respond({ response_type: 'ephemeral', replace_original: false, text: 'Only the invitation managers of this workspace can close invitations.' }));
+      }
+      const outcome = await closeFromSlack(deps, client, buttonValue(body), user);
+      await respond({ response_type: 'ephemeral', replace_original: false, text: outcome });
+    });
+  }
+}

@@ -1,0 +1,144 @@
+// `/invite [chat]` → the "New invitation" modal: opened first (the trigger_id lives 3 s), re-rendered
+// as choices are made, validated by the core on submit with errors shown under their fields.
+import type { App } from '@slack/bolt';
+import type { View } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { ValidationError, fieldPath, type FieldProblem } from '../../core/errors.js';
+import { invitationCreateInput } from '../../core/invitations/input.js';
+import { audiencePreviewInput, previewUnsavedAudience } from '../../core/invitations/preview.js';
+import { createInvitation } from '../../core/invitations/service.js';
+import type { SlackDeps } from '../deps.js';
+import { blockErrors, invitationFormFromState, isMemberLocal, readMeta, selectedOf, textOf, viewStateValues, type ViewStateValues } from '../invite-form.js';
+import { findChatByName, inviteModel } from '../invite-model.js';
+import { isManager } from '../managers.js';
+import { publishSummary } from '../summary.js';
+import { audienceLines } from '../views/audience.js';
+import { helpText } from '../views/help.js';
+import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
+import { withinBudget } from '../web.js';
+
+const TRIGGER_BUDGET_MS = 2500;
+
+const viewPayload = z.looseObject({
+  id: z.string(),
+  hash: z.string().optional(),
+  private_metadata: z.string().optional(),
+  state: z.object({ values: viewStateValues }).optional(),
+});
+
+function readView(view: unknown): { id: string; hash?: string; meta: InviteModalMeta; values: ViewStateValues } | undefined {
+  const parsed = viewPayload.safeParse(view);
+  if (!parsed.success) return undefined;
+  return { id: parsed.data.id, hash: parsed.data.hash, meta: readMeta(parsed.data.private_metadata), values: parsed.data.state?.values ?? {} };
+}
+
+function zodProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({ path: fieldPath(issue.path), message: issue.message }));
+}
+
+/** Re-renders the modal; a newer render already in flight (hash_conflict) wins. */
+async function rerender(client: WebClient, view: { id: string; hash?: string }, content: View): Promise<void> {
+  try {
+    await client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: content });
+  } catch (error) {
+    if ((error as { data?: { error?: string } }).data?.error !== 'hash_conflict') throw error;
+  }
+}
+
+/** What the user has chosen so far, from the current state (dispatch actions carry it). */
+function metaFromState(meta: InviteModalMeta, values: ViewStateValues): InviteModalMeta {
+  const target = selectedOf(values, inviteBlocks.targetType);
+  return {
+    ...meta,
+    chat: selectedOf(values, inviteBlocks.chat) ?? meta.chat,
+    locale: selectedOf(values, inviteBlocks.locale) ?? meta.locale,
+    target: target && (targetTypes as readonly string[]).includes(target) ? (target as InviteModalMeta['target']) : meta.target,
+  };
+}
+
+export function registerInviteListeners(app: App, deps: SlackDeps): void {
+  const { managers } = deps.slack;
+
+  app.command('/invite', async ({ command, ack, client, respond }) => {
+    const received = Date.now();
+    const text = command.text.trim();
+    if (/^help$/i.test(text)) return ack({ response_type: 'ephemeral', text: helpText });
+    await ack();
+    const meta: InviteModalMeta = { channel: command.channel_id, target: 'all' };
+    const first = await inviteModel(deps, meta);
+    const chat = findChatByName(first.chats, text);
+    const model = chat ? await inviteModel(deps, { ...meta, chat: chat.id }) : first;
+    // Open first: the trigger_id expires 3 s after the command; the manager check may call Slack.
+    const opened = await withinBudget(received + TRIGGER_BUDGET_MS, () => client.views.open({ trigger_id: command.trigger_id, view: inviteModal(model) }));
+    deps.logger.log('info', 'slack.invite_modal_opened', { user: command.user_id, ms: Date.now() - received, chat: chat?.id ?? null });
+    if (text && !chat) await respond({ response_type: 'ephemeral', text: `No chat is called “${text.slice(0, 80)}”: choose one in the form.` });
+    if (!(await isManager(client, managers, command.user_id))) {
+      await client.views.update({
+        view_id: opened.view!.id!,
+        view: { type: 'modal', title: { type: 'plain_text', text: 'New invitation' }, close: { type: 'plain_text', text: 'Close' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Only the invitation managers of this workspace (`SLACK_MANAGERS`) can create invitations. Ask one of them.' } }] },
+      });
+    }
+  });
+
+  // Choosing a chat, a locale or a target type re-renders the form.
+  app.action(/^(chat|locale|target_type)$/, async ({ ack, body, client }) => {
+    await ack();
+    const view = readView((body as { view?: unknown }).view);
+    if (!view) return;
+    const meta = metaFromState(view.meta, view.values);
+    await rerender(client, view, inviteModal(await inviteModel(deps, meta)));
+  });
+
+  app.action(inviteActions.previewAudience, async ({ ack, body, client }) => {
+    await ack();
+    const view = readView((body as { view?: unknown }).view);
+    if (!view) return;
+    const meta = metaFromState(view.meta, view.values);
+    const form = invitationFormFromState(view.values, meta, 'UTC');
+    const message = form.message as { channel: string };
+    const input = audiencePreviewInput.safeParse({ chatId: meta.chat, locale: meta.locale, channel: message.channel, target: form.target, sameLocaleOnly: form.sameLocaleOnly });
+    let lines: string[];
+    try {
+      if (!input.success) throw new ValidationError(zodProblems(input.error));
+      lines = audienceLines(await previewUnsavedAudience(deps, input.data));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      lines = error.problems.map((p) => `:warning: ${p.message}`);
+    }
+    const smsBody = textOf(view.values, inviteBlocks.smsBody);
+    await rerender(client, view, inviteModal(await inviteModel(deps, meta, { audience: lines, smsBody })));
+  });
+
+  app.view(INVITE_CALLBACK_ID, async ({ ack, body, client }) => {
+    const view = readView(body.view);
+    if (!view) return ack({ response_action: 'errors', errors: { [inviteBlocks.name]: 'The form could not be read; close it and try /invite again.' } });
+    const meta = metaFromState(view.meta, view.values);
+    const user = body.user.id;
+    if (!(await isManager(client, managers, user))) {
+      return ack({ response_action: 'errors', errors: { [inviteBlocks.name]: 'Only the invitation managers of this workspace can create invitations.' } });
+    }
+    const timeZone = isMemberLocal(view.values) ? ((await client.users.info({ user })).user?.tz ?? 'UTC') : 'UTC';
+    const form = invitationFormFromState(view.values, meta, timeZone);
+    const parsed = invitationCreateInput.safeParse(form);
+    let created: Awaited<ReturnType<typeof createInvitation>>;
+    try {
+      if (!parsed.success) throw new ValidationError(zodProblems(parsed.error));
+      created = await createInvitation(deps, parsed.data, `slack:${user}`, { idempotencyKey: `slack-view:${view.id}` });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return ack({ response_action: 'errors', errors: blockErrors(error.problems, meta, view.values) });
+    }
+    await ack();
+    if (created.replayed) return;
+    const { invitation } = created;
+    deps.logger.log('info', 'slack.invitation_created', { invitation: invitation.id, user });
+    const summary = await publishSummary(deps, client, invitation.id);
+    const where = summary ? (await client.chat.getPermalink({ channel: summary.channel, message_ts: summary.ts })).permalink : undefined;
+    await client.chat.postEphemeral({
+      channel: meta.channel,
+      user,
+      text: `Scheduled *${invitation.name}* (\`${invitation.id}\`).${where ? ` Its status summary: ${where}` : ''}`,
+    });
+  });
+}

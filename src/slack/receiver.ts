@@ -1,0 +1,124 @@
+// Bolt ⇄ Hono: a Bolt Receiver that takes a Web-standard Request and answers with a Response, so
+// Bolt's listeners run inside the Hono app on Node and on Workers alike. Modelled on Bolt's
+// AwsLambdaReceiver: the HTTP answer is whatever the listener passes to ack(), sent as soon as it
+// is called; the rest of the listener keeps running under waitUntil.
+import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { Logger } from '../core/logger.js';
+import { verifySlackSignature } from './signature.js';
+
+export type WaitUntil = (work: Promise<unknown>) => void;
+
+export interface SlackReceiverOptions {
+  signingSecret: string;
+  logger: Logger;
+  /** Seconds since the epoch; the signature window is checked against it. */
+  nowSeconds: () => number;
+  /** Requests from any other workspace are refused (403) when set. */
+  teamId?: string;
+}
+
+/** The body Slack sent: form fields (slash commands), `payload=` JSON (interactions) or JSON (events). */
+export function parseSlackBody(rawBody: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return JSON.parse(rawBody) as Record<string, unknown>;
+  const form = new URLSearchParams(rawBody);
+  const payload = form.get('payload');
+  if (payload !== null) return JSON.parse(payload) as Record<string, unknown>;
+  return Object.fromEntries(form);
+}
+
+/** The workspace a request comes from, wherever its shape keeps it. */
+function teamOf(body: Record<string, unknown>): string | undefined {
+  const team = body.team as { id?: string } | string | undefined;
+  if (typeof body.team_id === 'string') return body.team_id;
+  if (team && typeof team === 'object' && typeof team.id === 'string') return team.id;
+  const user = body.user as { team_id?: string } | undefined;
+  return typeof user?.team_id === 'string' ? user.team_id : undefined;
+}
+
+function ackResponse(response: unknown): Response {
+  if (response === undefined || response === '') return new Response(null, { status: 200 });
+  if (typeof response === 'string') return new Response(response, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  return Response.json(response);
+}
+
+export class SlackHttpReceiver implements Receiver {
+  private bolt: App | undefined;
+
+  constructor(private readonly options: SlackReceiverOptions) {}
+
+  init(app: App): void {
+    this.bolt = app;
+  }
+
+  // The Hono server owns the socket: nothing to start or stop here.
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async handle(request: Request, waitUntil: WaitUntil): Promise<Response> {
+    const { logger } = this.options;
+    const rawBody = await request.text();
+    const contentType = request.headers.get('content-type') ?? '';
+    // Slack's certificate check is unsigned and carries nothing to act on.
+    if (new URLSearchParams(rawBody).get('ssl_check') === '1') return new Response(null, { status: 200 });
+
+    const check = await verifySlackSignature({
+      signingSecret: this.options.signingSecret,
+      timestamp: request.headers.get('x-slack-request-timestamp'),
+      signature: request.headers.get('x-slack-signature'),
+      rawBody,
+      nowSeconds: this.options.nowSeconds(),
+    });
+    if (!check.ok) {
+      logger.log('warn', 'slack.signature_rejected', { reason: check.reason, bytes: rawBody.length });
+      return Response.json({ error: 'invalid_signature' }, { status: 401 });
+    }
+
+    let body: Record<string, unknown>;
+    try {
+      body = parseSlackBody(rawBody, contentType);
+    } catch {
+      logger.log('warn', 'slack.unreadable_body', { bytes: rawBody.length });
+      return Response.json({ error: 'unreadable_body' }, { status: 400 });
+    }
+    if (body.type === 'url_verification') return Response.json({ challenge: body.challenge });
+
+    const team = teamOf(body);
+    if (this.options.teamId && team !== this.options.teamId) {
+      logger.log('warn', 'slack.other_workspace', { team: team ?? null });
+      return Response.json({ error: 'workspace_not_allowed' }, { status: 403 });
+    }
+    if (!this.bolt) throw new Error('SlackHttpReceiver.handle called before Bolt initialised it');
+
+    const retryNum = Number(request.headers.get('x-slack-retry-num') ?? '') || undefined;
+    let answer!: (response: Response) => void;
+    const answered = new Promise<Response>((resolve) => (answer = resolve));
+    let acked = false;
+    const event: ReceiverEvent = {
+      body,
+      retryNum,
+      retryReason: request.headers.get('x-slack-retry-reason') ?? undefined,
+      ack: async (response?: unknown) => {
+        if (acked) return;
+        acked = true;
+        answer(ackResponse(response));
+      },
+    };
+    const processing = this.bolt.processEvent(event).then(
+      () => {
+        // No listener acknowledged it: tell Slack we did not handle it.
+        if (!acked) answer(Response.json({ error: 'unhandled' }, { status: 404 }));
+      },
+      (error: unknown) => {
+        logger.log('error', 'slack.listener_failed', { message: error instanceof Error ? error.message : String(error), acked });
+        if (!acked) answer(Response.json({ error: 'listener_failed' }, { status: 500 }));
+      },
+    );
+    waitUntil(processing);
+    return answered;
+  }
+}

@@ -1,0 +1,40 @@
+// Posts an invitation's status summary in its channel, or updates it in place once posted.
+import type { WebClient } from '@slack/web-api';
+import { and, eq, isNull } from 'drizzle-orm';
+import { getChat } from '../core/chats/service.js';
+import type { CoreDeps } from '../core/deps.js';
+import { getInvitation, invitationCounts } from '../core/invitations/service.js';
+import { invitations } from '../db/schema.js';
+import { summaryMessage } from './views/summary.js';
+
+export interface PostedSummary {
+  channel: string;
+  ts: string;
+}
+
+/** Returns where the summary is, or undefined when the invitation has no status channel. */
+export async function publishSummary(deps: CoreDeps, client: WebClient, invitationId: string): Promise<PostedSummary | undefined> {
+  const inv = await getInvitation(deps.db, invitationId);
+  if (!inv.slackChannelId) return undefined;
+  const [counts, chat] = await Promise.all([invitationCounts(deps.db, inv.id), getChat(deps.db, inv.chatId)]);
+  const message = summaryMessage(inv, counts, chat.name);
+  if (inv.slackMessageTs) {
+    await client.chat.update({ channel: inv.slackChannelId, ts: inv.slackMessageTs, ...message });
+    return { channel: inv.slackChannelId, ts: inv.slackMessageTs };
+  }
+  const posted = await client.chat.postMessage({ channel: inv.slackChannelId, ...message, unfurl_links: false });
+  if (!posted.ts) throw new Error(`chat.postMessage returned no ts for invitation ${inv.id}`);
+  // Only the first post records its ts: a concurrent second post stays an orphan instead of
+  // stealing the thread from the first.
+  await deps.db
+    .update(invitations)
+    .set({ slackMessageTs: posted.ts })
+    .where(and(eq(invitations.id, inv.id), isNull(invitations.slackMessageTs)));
+  deps.logger.log('info', 'slack.summary_posted', { invitation: inv.id, channel: inv.slackChannelId });
+  return { channel: inv.slackChannelId, ts: posted.ts };
+}
+
+/** A reply in the summary's thread: every change is one, so the channel stays quiet. */
+export async function replyInThread(client: WebClient, summary: PostedSummary, text: string): Promise<void> {
+  await client.chat.postMessage({ channel: summary.channel, thread_ts: summary.ts, text, unfurl_links: false });
+}

@@ -1,0 +1,16 @@
+// Small Block Kit text helpers shared by every view.
+import type { PlainTextElement } from '@slack/types';
+
+export function plain(text: string): PlainTextElement {
+  return { type: 'plain_text', text, emoji: true };
+}
+
+/** Cuts text to Slack's limit for the field, marking the cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Escapes user text for mrkdwn (&, <, > are control characters there). */
+export function escapeMrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}

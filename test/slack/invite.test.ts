@@ -1,0 +1,137 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { clearTables } from '../support/app.js';
+import { member, seedChats, seedMembers } from '../support/community.js';
+import { describeEachDatabase } from '../support/databases.js';
+import { blockAction, CHANNEL, checkedOptions, currentView, dateTime, selected, slackHarness, text, USER, viewSubmission, type SlackHarness } from '../support/slack.js';
+
+const DAY = 86_400_000;
+
+describeEachDatabase('/invite', (get) => {
+  let slack: SlackHarness;
+  beforeAll(async () => {
+    slack = await slackHarness(get().db);
+  });
+  afterAll(async () => slack.close());
+  beforeEach(async () => {
+    await clearTables(get().db);
+    slack.fake.reset();
+    const now = slack.clock.now();
+    await seedChats(get().db, now);
+    await seedMembers(get().db, [member('m1'), member('m2', { preferredLocale: 'fr-CA' }), member('m3', { subscribed: false })], now);
+  });
+
+  const blockIds = (view: Record<string, any>) => (view.blocks as { block_id?: string }[]).map((b) => b.block_id).filter(Boolean);
+
+  it('acks at once, then opens the modal with the chats; the target waits for the locale', async () => {
+    const res = await slack.command('/invite', '');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    await slack.settle();
+    const open = slack.fake.callsTo('views.open');
+    expect(open).toHaveLength(1);
+    expect(open[0]!.token).toBe('xoxb-test-token');
+    const { view } = currentView(slack.fake);
+    expect(view.title.text).toBe('New invitation');
+    const chat = view.blocks.find((b: any) => b.block_id === 'chat');
+    expect(chat.element.options.map((o: any) => o.value)).toEqual(['onboarding', 'feedback']);
+    expect(chat.dispatch_action).toBe(true);
+    expect(blockIds(view)).not.toContain('target_type');
+    expect(JSON.stringify(view)).toContain('The target appears once the chat and its engagement locale are chosen');
+    // The status channel defaults to where /invite was typed.
+    expect(view.blocks.find((b: any) => b.block_id === 'status_channel').element.initial_conversation).toBe(CHANNEL);
+  });
+
+  it('/invite NAME preselects the chat; a single-locale chat fixes the locale and shows the target', async () => {
+    await slack.command('/invite', 'onboarding');
+    await slack.settle();
+    const { view } = currentView(slack.fake);
+    expect(view.blocks.find((b: any) => b.block_id === 'chat').element.initial_option.value).toBe('onboarding');
+    expect(JSON.stringify(view)).toContain("en-US (the chat's only locale)");
+    expect(blockIds(view)).toEqual(expect.arrayContaining(['target_type', 'same_locale', 'email_subject.en-US', 'sms_body.en-US']));
+    expect(JSON.parse(view.private_metadata)).toEqual({ channel: CHANNEL, chat: 'onboarding', locale: 'en-US', target: 'all' });
+  });
+
+  it('a bilingual chat asks for the locale; choosing it reveals the target and that locale’s templates', async () => {
+    await slack.command('/invite', 'Product feedback');
+    await slack.settle();
+    expect(blockIds(currentView(slack.fake).view)).toContain('locale');
+    expect(blockIds(currentView(slack.fake).view)).not.toContain('target_type');
+    await slack.interact(blockAction(slack.fake, { action_id: 'locale', block_id: 'locale', selected: 'fr-CA' }, { locale: selected('fr-CA') }));
+    await slack.settle();
+    const update = slack.fake.callsTo('views.update').at(-1)!;
+    expect(update.args.hash).toBeTruthy();
+    const { view } = currentView(slack.fake);
+    expect(blockIds(view)).toEqual(expect.arrayContaining(['target_type', 'sms_body.fr-CA']));
+    expect(view.blocks.find((b: any) => b.block_id === 'sms_body.fr-CA').element.initial_value).toBe('Donnez votre avis {{link}}');
+  });
+
+  it('previews the audience inside the modal with the engine’s counts and reasons', async () => {
+    await slack.command('/invite', 'onboarding');
+    await slack.settle();
+    await slack.interact(blockAction(slack.fake, { action_id: 'invite.preview_audience', block_id: 'audience_actions' }));
+    await slack.settle();
+    const shown = JSON.stringify(currentView(slack.fake).view);
+    expect(shown).toContain('*Audience: 2* of 3 matched');
+    expect(shown).toContain('1 unsubscribed');
+    // Same-locale toggle: only m1 prefers en-US.
+    await slack.interact(blockAction(slack.fake, { action_id: 'invite.preview_audience', block_id: 'audience_actions' }, { same_locale: checkedOptions('same_locale') }));
+    await slack.settle();
+    expect(JSON.stringify(currentView(slack.fake).view)).toContain('*Audience: 1* of 3 matched');
+  });
+
+  it('shows every validation problem under its field and creates nothing', async () => {
+    await slack.command('/invite', 'onboarding');
+    await slack.settle();
+    await slack.interact(blockAction(slack.fake, { action_id: 'target_type', block_id: 'target_type', selected: 'filter' }, { target_type: selected('filter') }));
+    await slack.settle();
+    const now = slack.clock.now();
+    const res = await slack.interact(
+      viewSubmission(slack.fake, {
+        name: text('Wave'),
+        closes: dateTime(now - DAY),
+        filter_expression: text('country = '),
+        sms_body: text('no link here'),
+        channel: selected('preference'),
+      }),
+    );
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.response_action).toBe('errors');
+    expect(Object.keys(body.errors).sort()).toEqual(['closes', 'filter_expression', 'sms_body.en-US']);
+    expect(body.errors['sms_body.en-US']).toContain('{{link}}');
+    expect(body.errors.filter_expression).toMatch(/line 1/);
+    expect(await get().db.all(sql`SELECT id FROM invitations`)).toEqual([]);
+    // Slack requires inputs client-side; blank ones still get their own message.
+    const blank = await slack.interact(viewSubmission(slack.fake, { name: text('   '), closes: dateTime(now + DAY), filter_expression: text(null) }));
+    expect((await blank.json()).errors).toEqual({ name: 'is required', filter_expression: 'is empty: write a filter, e.g. country = "CA"' });
+  });
+
+  it('creates the invitation on submit, posts the summary, confirms privately, and a second submit of the same view creates nothing', async () => {
+    await slack.command('/invite', 'onboarding');
+    await slack.settle();
+    const now = slack.clock.now();
+    const submission = viewSubmission(slack.fake, { name: text('December wave'), closes: dateTime(now + 7 * DAY), limit: text('50') });
+    const res = await slack.interact(submission);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    await slack.settle();
+    const rows = await get().db.all<{ id: string; name: string; created_by: string; slack_channel_id: string; slack_message_ts: string; response_limit: number }>(
+      sql`SELECT id, name, created_by, slack_channel_id, slack_message_ts, response_limit FROM invitations`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ name: 'December wave', created_by: `slack:${USER}`, slack_channel_id: CHANNEL, response_limit: 50 });
+    const post = slack.fake.callsTo('chat.postMessage')[0]!;
+    expect(post.args.channel).toBe(CHANNEL);
+    expect(rows[0]!.slack_message_ts).toBe(post.response!.ts);
+    expect(JSON.stringify(post.args.blocks)).toContain('Locale');
+    const ephemeral = slack.fake.callsTo('chat.postEphemeral')[0]!;
+    expect(ephemeral.args).toMatchObject({ channel: CHANNEL, user: USER });
+    expect(String(ephemeral.args.text)).toContain('https://example.slack.com/archives/');
+
+    await slack.interact(submission);
+    await slack.settle();
+    expect(await get().db.all(sql`SELECT id FROM invitations`)).toHaveLength(1);
+    expect(slack.fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+});
