@@ -16,7 +16,7 @@ import { publishSummary } from '../summary.js';
 import { audienceLines } from '../views/audience.js';
 import { helpText } from '../views/help.js';
 import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
-import { withinBudget } from '../web.js';
+import { isRateLimited, withinBudget } from '../web.js';
 
 const TRIGGER_BUDGET_MS = 2500;
 
@@ -70,7 +70,14 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     const chat = findChatByName(first.chats, text);
     const model = chat ? await inviteModel(deps, { ...meta, chat: chat.id }) : first;
     // Open first: the trigger_id expires 3 s after the command; the manager check may call Slack.
-    const opened = await withinBudget(received + TRIGGER_BUDGET_MS, () => client.views.open({ trigger_id: command.trigger_id, view: inviteModal(model) }));
+    let opened;
+    try {
+      opened = await withinBudget(received + TRIGGER_BUDGET_MS, () => client.views.open({ trigger_id: command.trigger_id, view: inviteModal(model) }));
+    } catch (error) {
+      if (!isRateLimited(error)) throw error;
+      deps.logger.log('warn', 'slack.invite_modal_rate_limited', { user: command.user_id });
+      return void (await respond({ response_type: 'ephemeral', text: 'Slack is asking us to slow down: run /invite again in a few seconds.' }));
+    }
     deps.logger.log('info', 'slack.invite_modal_opened', { user: command.user_id, ms: Date.now() - received, chat: chat?.id ?? null });
     if (text && !chat) await respond({ response_type: 'ephemeral', text: `No chat is called “${text.slice(0, 80)}”: choose one in the form.` });
     if (!(await isManager(client, managers, command.user_id))) {
@@ -133,12 +140,16 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     if (created.replayed) return;
     const { invitation } = created;
     deps.logger.log('info', 'slack.invitation_created', { invitation: invitation.id, user });
-    const summary = await publishSummary(deps, client, invitation.id);
-    const where = summary ? (await client.chat.getPermalink({ channel: summary.channel, message_ts: summary.ts })).permalink : undefined;
-    await client.chat.postEphemeral({
-      channel: meta.channel,
-      user,
-      text: `Scheduled *${invitation.name}* (\`${invitation.id}\`).${where ? ` Its status summary: ${where}` : ''}`,
-    });
+    let where: string;
+    try {
+      const summary = await publishSummary(deps, client, invitation.id);
+      where = summary ? ` Its status summary: ${(await client.chat.getPermalink({ channel: summary.channel, message_ts: summary.ts })).permalink}` : '';
+    } catch (error) {
+      // The invitation stands either way; the user learns its summary is missing.
+      const reason = (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message.slice(0, 100) : 'unknown error');
+      deps.logger.log('warn', 'slack.summary_failed', { invitation: invitation.id, reason });
+      where = ` Its status summary could not be posted (${reason}); is the app in that channel?`;
+    }
+    await client.chat.postEphemeral({ channel: meta.channel, user, text: `Scheduled *${invitation.name}* (\`${invitation.id}\`).${where}` });
   });
 }

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { createInvitation, getInvitation } from '../../src/core/invitations/service.js';
+import { clearTables, coreDeps } from '../support/app.js';
+import { member, seedChats, seedMembers } from '../support/community.js';
+import { describeEachDatabase } from '../support/databases.js';
+import { CHANNEL, slackHarness, TEAM, USER, type SlackHarness } from '../support/slack.js';
+
+const DAY = 86_400_000;
+
+describeEachDatabase('/invitations and closing from Slack', (get) => {
+  let slack: SlackHarness;
+  beforeAll(async () => {
+    slack = await slackHarness(get().db, { settings: { managers: [USER, 'S0LEADS'] } });
+  });
+  afterAll(async () => slack.close());
+
+  const deps = () => coreDeps(get().db, slack.clock);
+  async function invite(name: string, chatId: string, locale: string, extra: Record<string, unknown> = {}) {
+    slack.clock.advance(1000);
+    const iso = (t: number) => new Date(t).toISOString();
+    const { invitation } = await createInvitation(
+      deps(),
+      {
+        chatId,
+        name,
+        locale,
+        scheduleMode: 'fixed',
+        timeZone: 'UTC',
+        closesAt: iso(slack.clock.now() + 7 * DAY),
+        target: { type: 'all' },
+        sameLocaleOnly: false,
+        liveAudience: true,
+        message: { channel: 'email' },
+        slackChannelId: CHANNEL,
+        ...extra,
+      },
+      `slack:${USER}`,
+    );
+    return invitation;
+  }
+
+  beforeEach(async () => {
+    await clearTables(get().db);
+    slack.fake.reset();
+    slack.fake.userGroups.set('S0LEADS', ['U0LEAD2']);
+    await seedChats(get().db, slack.clock.now());
+    await seedMembers(get().db, [member('m1')], slack.clock.now());
+  });
+
+  const listed = () => slack.fake.callsTo('response_url').at(-1)!.args as { blocks: any[]; text: string; response_type: string };
+  const sectionTexts = (blocks: any[]) => blocks.filter((b) => b.type === 'section').map((b) => b.text.text as string);
+
+  it('lists invitations newest first with their Locale, window and counts, privately', async () => {
+    await invite('First wave', 'onboarding', 'en-US');
+    await invite('Vague de rétroaction', 'feedback', 'fr-CA', { responseLimit: 20 });
+    const res = await slack.command('/invitations', '');
+    expect(res.status).toBe(200);
+    await slack.settle();
+    const list = listed();
+    expect(list.response_type).toBe('ephemeral');
+    const rows = sectionTexts(list.blocks);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('*Vague de rétroaction* · Product feedback · Locale *fr-CA* · Scheduled');
+    expect(rows[0]).toContain('limit 20');
+    expect(rows[0]).toContain('<!date^');
+    expect(rows[1]).toContain('*First wave* · Onboarding · Locale *en-US*');
+  });
+
+  it('filters by status, locale and chat in any order, and says when a chat is unknown', async () => {
+    await invite('A', 'onboarding', 'en-US');
+    await invite('B', 'feedback', 'fr-CA');
+    await invite('C', 'feedback', 'en-US');
+    await slack.command('/invitations', 'fr-CA scheduled');
+    await slack.settle();
+    expect(sectionTexts(listed().blocks).map((t) => t.split(' · ')[0])).toEqual(['*B*']);
+    await slack.command('/invitations', 'product feedback');
+    await slack.settle();
+    expect(sectionTexts(listed().blocks).map((t) => t.split(' · ')[0])).toEqual(['*C*', '*B*']);
+    await slack.command('/invitations', 'closed');
+    await slack.settle();
+    expect(listed().text).toContain('none');
+    await slack.command('/invitations', 'nosuchchat');
+    await slack.settle();
+    expect(listed().text).toContain('No chat is called “nosuchchat”');
+  });
+
+  it('pages with a Next page button that keeps the filters', async () => {
+    for (let i = 1; i <= 12; i++) await invite(`Wave ${i}`, 'onboarding', 'en-US');
+    await slack.command('/invitations', 'onboarding');
+    await slack.settle();
+    const first = listed();
+    expect(sectionTexts(first.blocks)).toHaveLength(10);
+    const next = first.blocks.find((b) => b.block_id === 'list.pages').elements[0];
+    await slack.interact({
+      type: 'block_actions',
+      team: { id: TEAM },
+      user: { id: USER, team_id: TEAM },
+      response_url: slack.fake.responseUrl,
+      trigger_id: '1.2.3',
+      actions: [{ action_id: next.action_id, block_id: 'list.pages', type: 'button', value: next.value }],
+    });
+    await slack.settle();
+    const second = listed() as any;
+    expect(second.replace_original).toBe(true);
+    expect(sectionTexts(second.blocks).map((t: string) => t.split(' · ')[0])).toEqual(['*Wave 2*', '*Wave 1*']);
+  });
+
+  const press = (actionId: string, value: string, user = USER) =>
+    slack.interact({
+      type: 'block_actions',
+      team: { id: TEAM },
+      user: { id: user, team_id: TEAM },
+      response_url: slack.fake.responseUrl,
+      trigger_id: '1.2.3',
+      container: { type: 'message', channel_id: CHANNEL },
+      actions: [{ action_id: actionId, block_id: `x.${value}`, type: 'button', value }],
+    });
+
+  it('View opens a modal with the status, steps and figures', async () => {
+    const inv = await invite('Viewed', 'onboarding', 'en-US', { description: 'For the <team>' });
+    await press('list.view', inv.id);
+    await slack.settle();
+    const view = slack.fake.callsTo('views.open')[0]!.args.view as any;
+    const shown = JSON.stringify(view);
+    expect(view.title.text).toBe('Invitation');
+    expect(shown).toContain('Scheduled');
+    expect(shown).toContain('Completion rate');
+    expect(shown).toContain('For the &lt;team&gt;');
+  });
+
+  it('Close (from the list or the summary) closes, updates the summary in place and notes it in its thread', async () => {
+    const inv = await invite('To close', 'onboarding', 'en-US');
+    await press('summary.close', inv.id);
+    await slack.settle();
+    // No summary yet: closing posts it, with the reply in its thread.
+    let closed = await getInvitation(get().db, inv.id);
+    expect(closed).toMatchObject({ status: 'closed', closeReason: 'manual', closedBy: `slack:${USER}` });
+    const post = slack.fake.callsTo('chat.postMessage');
+    expect(post[0]!.args.channel).toBe(CHANNEL);
+    expect(JSON.stringify(post[0]!.args.blocks)).toContain(`Closed (closed by <@${USER}>)`);
+    expect(post[1]!.args).toMatchObject({ thread_ts: closed.slackMessageTs, text: `Closed by <@${USER}>.` });
+    expect(String(slack.fake.callsTo('response_url').at(-1)!.args.text)).toContain('Closed *To close*');
+
+    // Closing again is refused politely; the summary is not touched.
+    await press('list.close', inv.id);
+    await slack.settle();
+    expect(String(slack.fake.callsTo('response_url').at(-1)!.args.text)).toContain('already closed');
+    closed = await getInvitation(get().db, inv.id);
+    expect(closed.version).toBe(2);
+  });
+
+  it('only SLACK_MANAGERS (users or members of their user groups) may close', async () => {
+    const inv = await invite('Guarded', 'onboarding', 'en-US');
+    await press('list.close', inv.id, 'U0STRANGER');
+    await slack.settle();
+    expect(String(slack.fake.callsTo('response_url').at(-1)!.args.text)).toContain('Only the invitation managers');
+    expect((await getInvitation(get().db, inv.id)).status).toBe('scheduled');
+    await press('list.close', inv.id, 'U0LEAD2');
+    await slack.settle();
+    expect((await getInvitation(get().db, inv.id)).status).toBe('closed');
+    expect(slack.fake.callsTo('usergroups.users.list')[0]!.args.usergroup).toBe('S0LEADS');
+  });
+
+  it('a non-manager gets the modal replaced by an explanation instead of the form', async () => {
+    await slack.command('/invite', '', { user: 'U0STRANGER' });
+    await slack.settle();
+    const update = slack.fake.callsTo('views.update').at(-1)!;
+    expect(JSON.stringify(update.args.view)).toContain('Only the invitation managers');
+  });
+
+  it('help explains both commands', async () => {
+    const res = await slack.command('/invitations', 'help');
+    const body = await res.json();
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain('/invite');
+    expect(body.text).toContain('/invitations open fr-CA onboarding');
+  });
+});
