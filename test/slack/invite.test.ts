@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { saveChat } from '../../src/core/chats/service.js';
 import { clearTables } from '../support/app.js';
 import { member, seedChats, seedMembers } from '../support/community.js';
 import { describeEachDatabase } from '../support/databases.js';
@@ -40,6 +41,20 @@ describeEachDatabase('/invite', (get) => {
     expect(JSON.stringify(view)).toContain('The target appears once the chat and its engagement locale are chosen');
     // The status channel defaults to where /invite was typed.
     expect(view.blocks.find((b: any) => b.block_id === 'status_channel').element.initial_conversation).toBe(CHANNEL);
+  });
+
+  it('above 100 chats, the chat select searches as the user types (external options)', async () => {
+    for (let i = 0; i < 120; i++) await saveChat(get().db, { id: `study-${i}`, name: `Study ${String(i).padStart(3, '0')}`, locales: [{ locale: 'en-US', url: 'https://chats.example.com/s' }] }, slack.clock.now(), { upsert: true });
+    await slack.command('/invite', '');
+    await slack.settle();
+    const { view, id } = currentView(slack.fake);
+    expect(view.blocks.find((b: any) => b.block_id === 'chat').element.type).toBe('external_select');
+    const res = await slack.interact({ type: 'block_suggestion', team: { id: 'T0001' }, user: { id: USER, team_id: 'T0001' }, action_id: 'chat', block_id: 'chat', value: 'study 11', view: { id, type: 'modal', private_metadata: view.private_metadata } });
+    expect(res.status).toBe(200);
+    const { options } = await res.json();
+    expect(options.map((o: any) => o.value)).toEqual(['study-110', 'study-111', 'study-112', 'study-113', 'study-114', 'study-115', 'study-116', 'study-117', 'study-118', 'study-119']);
+    const all = await slack.interact({ type: 'block_suggestion', team: { id: 'T0001' }, user: { id: USER, team_id: 'T0001' }, action_id: 'chat', block_id: 'chat', value: '', view: { id, type: 'modal' } });
+    expect((await all.json()).options).toHaveLength(100);
   });
 
   it('/invite NAME preselects the chat; a single-locale chat fixes the locale and shows the target', async () => {

@@ -4,6 +4,7 @@ import type { App } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { listChats } from '../../core/chats/service.js';
 import { ValidationError, fieldPath, type FieldProblem } from '../../core/errors.js';
 import { invitationCreateInput } from '../../core/invitations/input.js';
 import { audiencePreviewInput, previewUnsavedAudience } from '../../core/invitations/preview.js';
@@ -15,7 +16,7 @@ import { isManager } from '../managers.js';
 import { publishSummary } from '../summary.js';
 import { audienceLines } from '../views/audience.js';
 import { helpText } from '../views/help.js';
-import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
+import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, MAX_STATIC_OPTIONS, option, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
 import { isRateLimited, withinBudget } from '../web.js';
 
 const TRIGGER_BUDGET_MS = 2500;
@@ -86,6 +87,16 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
         view: { type: 'modal', title: { type: 'plain_text', text: 'New invitation' }, close: { type: 'plain_text', text: 'Close' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Only the invitation managers of this workspace (`SLACK_MANAGERS`) can create invitations. Ask one of them.' } }] },
       });
     }
+  });
+
+  // Above 100 chats the chat select searches as the user types.
+  app.options(inviteBlocks.chat, async ({ options, ack }) => {
+    const query = options.value.trim().toLowerCase();
+    const chats = (await listChats(deps.db))
+      .filter((c) => !query || c.name.toLowerCase().includes(query) || c.id.toLowerCase().includes(query))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .slice(0, MAX_STATIC_OPTIONS);
+    await ack({ options: chats.map((c) => option(c.name, c.id)) });
   });
 
   // Choosing a chat, a locale or a target type re-renders the form.

@@ -3,7 +3,7 @@ import type { KnownBlock, View } from '@slack/types';
 import type { InvitationCounts } from '../../core/invitations/service.js';
 import type { Invitation } from '../../db/schema.js';
 import { funnelText, invitationHeading, progressText, slackDate } from './invitation-text.js';
-import { escapeMrkdwn, plain, truncate } from './text.js';
+import { escapedWithin, plain } from './text.js';
 
 function steps(inv: Invitation, counts: InvitationCounts): string {
   const at = (t: number | null) => (t ? slackDate(t) : '—');
@@ -22,6 +22,6 @@ export function invitationDetail(inv: Invitation, counts: InvitationCounts, chat
     { type: 'section', text: { type: 'mrkdwn', text: progressText(inv, counts) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `\`${inv.id}\` · version ${inv.version}` }] },
   ];
-  if (inv.description) blocks.splice(2, 0, { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(truncate(inv.description, 2900)) } });
+  if (inv.description) blocks.splice(2, 0, { type: 'section', text: { type: 'mrkdwn', text: escapedWithin(inv.description, 3000) } });
   return { type: 'modal', title: plain('Invitation'), close: plain('Close'), blocks };
 }

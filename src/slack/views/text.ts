@@ -14,3 +14,11 @@ export function truncate(text: string, max: number): string {
 export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
+
+/** Escaped user text within `max` characters (escaping can quadruple the length). */
+export function escapedWithin(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  // Never leave half an entity (&am…) behind the cut.
+  return `${escaped.slice(0, max - 1).replace(/&[a-z]*$/, '')}…`;
+}
