@@ -27,6 +27,7 @@ export const inviteModalMeta = z.object({
   chat: z.string().max(200).optional(),
   locale: z.string().max(35).optional(),
   target: z.enum(targetTypes).default('all'),
+  confirmed: z.number().int().nonnegative().optional(),
 });
 
 export function readMeta(privateMetadata: string | undefined): InviteModalMeta {

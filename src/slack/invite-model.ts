@@ -25,7 +25,7 @@ export function findChatByName(chats: { id: string; name: string }[], text: stri
 export async function inviteModel(
   deps: CoreDeps,
   meta: InviteModalMeta,
-  extra: { audience?: string[]; smsBody?: string } = {},
+  extra: { audience?: string[]; smsBody?: string; confirmation?: string } = {},
 ): Promise<InviteModalModel> {
   const all = await listChats(deps.db);
   const chats = all.map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.name.localeCompare(b.name));
@@ -44,6 +44,7 @@ export async function inviteModel(
     templates,
     sms: smsBody ? measureSmsWithLink(smsBody, deps.settings.publicBaseUrl) : undefined,
     audience: extra.audience,
+    confirmation: extra.confirmation,
     now: deps.clock.now(),
   };
 }

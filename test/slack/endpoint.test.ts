@@ -14,6 +14,8 @@ describeEachDatabase('POST /slack/events', (get) => {
   });
   afterAll(async () => slack.close());
   beforeEach(async () => {
+    // Work a previous test's listeners left running must not land in this one.
+    await slack.settle();
     await clearTables(get().db);
     await seedChats(get().db, slack.clock.now());
     slack.fake.reset();

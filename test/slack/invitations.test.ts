@@ -3,7 +3,7 @@ import { createInvitation, getInvitation } from '../../src/core/invitations/serv
 import { clearTables, coreDeps } from '../support/app.js';
 import { member, seedChats, seedMembers } from '../support/community.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { CHANNEL, slackHarness, TEAM, USER, type SlackHarness } from '../support/slack.js';
+import { buttonPress, CHANNEL, slackHarness, TEAM, USER, type SlackHarness } from '../support/slack.js';
 
 const DAY = 86_400_000;
 
@@ -40,6 +40,8 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
   }
 
   beforeEach(async () => {
+    // Work a previous test's listeners left running must not land in this one.
+    await slack.settle();
     await clearTables(get().db);
     slack.fake.reset();
     slack.fake.userGroups.set('S0LEADS', ['U0LEAD2']);
@@ -105,16 +107,7 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
     expect(sectionTexts(second.blocks).map((t: string) => t.split(' · ')[0])).toEqual(['*Wave 2*', '*Wave 1*']);
   });
 
-  const press = (actionId: string, value: string, user = USER) =>
-    slack.interact({
-      type: 'block_actions',
-      team: { id: TEAM },
-      user: { id: user, team_id: TEAM },
-      response_url: slack.fake.responseUrl,
-      trigger_id: '1.2.3',
-      container: { type: 'message', channel_id: CHANNEL },
-      actions: [{ action_id: actionId, block_id: `x.${value}`, type: 'button', value }],
-    });
+  const press = (actionId: string, value: string, user = USER) => buttonPress(slack, actionId, value, user);
 
   it('View opens a modal with the status, steps and figures', async () => {
     const inv = await invite('Viewed', 'onboarding', 'en-US', { description: 'For the <team>' });

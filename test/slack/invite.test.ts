@@ -15,6 +15,8 @@ describeEachDatabase('/invite', (get) => {
   });
   afterAll(async () => slack.close());
   beforeEach(async () => {
+    // Work a previous test's listeners left running must not land in this one.
+    await slack.settle();
     await clearTables(get().db);
     slack.fake.reset();
     const now = slack.clock.now();

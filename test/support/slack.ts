@@ -171,3 +171,16 @@ export function viewSubmission(fake: FakeSlack, entered: Record<string, Block> =
   const { id: _id, ...payload } = modalPayload(fake, 'view_submission', entered, user);
   return payload;
 }
+
+/** A button pressed in a message (a list row or a status summary). */
+export function buttonPress(slack: SlackHarness, actionId: string, value: string, user = USER): Promise<Response> {
+  return slack.interact({
+    type: 'block_actions',
+    team: { id: TEAM },
+    user: { id: user, team_id: TEAM },
+    response_url: slack.fake.responseUrl,
+    trigger_id: `${Date.now()}.button.trigger`,
+    container: { type: 'message', channel_id: CHANNEL },
+    actions: [{ action_id: actionId, block_id: `button.${value}`, type: 'button', value }],
+  });
+}

@@ -47,15 +47,22 @@ async function invitationWithKey(db: CoreDeps['db'], key: string): Promise<Invit
   return row;
 }
 
+/** Validates a form exactly as a create would, without saving it; returns what validation measured. */
+export async function checkInvitation(deps: CoreDeps, input: InvitationCreateInput): Promise<ValidationDetails> {
+  const chat = await loadChatFor(deps, input.chatId);
+  return prepareInvitation(input, chat, deps.clock.now(), { checkOpensInFuture: true, publicBaseUrl: deps.settings.publicBaseUrl }).details;
+}
+
 /**
  * Schedules a new invitation. With an idempotency key (a Slack view id, an API client's
  * Idempotency-Key), a second create with the same key returns the first invitation, `replayed`.
+ * `approvalRequired` (the send guard) keeps it from opening until a second manager approves it.
  */
 export async function createInvitation(
   deps: CoreDeps,
   input: InvitationCreateInput,
   actor: string,
-  opts: { idempotencyKey?: string } = {},
+  opts: { idempotencyKey?: string; approvalRequired?: boolean } = {},
 ): Promise<{ invitation: Invitation; details: ValidationDetails; replayed: boolean }> {
   const key = opts.idempotencyKey ?? null;
   if (key) {
@@ -74,7 +81,7 @@ export async function createInvitation(
     status: 'scheduled',
     closeReason: null,
     closedBy: null,
-    approvalRequired: false,
+    approvalRequired: opts.approvalRequired ?? false,
     approvedBy: null,
     approvedAt: null,
     scheduledAt: now,

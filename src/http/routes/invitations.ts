@@ -9,10 +9,9 @@ import {
   invitationAudit,
   invitationCounts,
   listInvitations,
-  loadChatFor,
+  checkInvitation,
   updateInvitation,
 } from '../../core/invitations/service.js';
-import { prepareInvitation } from '../../core/invitations/prepare.js';
 import { conflict, createRouter, errorResponses, json, jsonBody, notFound } from '../router.js';
 import { countsSchema, invitationSchema, invitationView } from '../views.js';
 
@@ -78,9 +77,7 @@ export function invitationRoutes(deps: CoreDeps) {
       responses: { 200: json(z.object({ valid: z.literal(true), validation: validationSchema }), 'Valid'), ...errorResponses },
     }),
     async (c) => {
-      const input = c.req.valid('json');
-      const chat = await loadChatFor(deps, input.chatId);
-      const { details } = prepareInvitation(input, chat, deps.clock.now(), { checkOpensInFuture: true, publicBaseUrl: deps.settings.publicBaseUrl });
+      const details = await checkInvitation(deps, c.req.valid('json'));
       return c.json({ valid: true as const, validation: details }, 200);
     },
   );

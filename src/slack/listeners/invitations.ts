@@ -5,9 +5,10 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { getChat, listChats } from '../../core/chats/service.js';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { approveInvitation } from '../../core/invitations/approval.js';
 import { closeInvitation, getInvitation, invitationCounts, listInvitations } from '../../core/invitations/service.js';
 import { localeTag } from '../../core/validators.js';
-import { invitationStatuses } from '../../db/schema.js';
+import { invitationStatuses, type Invitation } from '../../db/schema.js';
 import type { SlackDeps } from '../deps.js';
 import { findChatByName } from '../invite-model.js';
 import { isManager } from '../managers.js';
@@ -56,14 +57,23 @@ async function listPage(deps: SlackDeps, query: ListQuery) {
   return invitationList(items, query, page.nextCursor);
 }
 
-/** Closes by hand, then brings the summary and its thread up to date. */
-async function closeFromSlack(deps: SlackDeps, client: WebClient, id: string, user: string): Promise<string> {
+/**
+ * A manager's change from a button (close, approve): applied by the core, then the summary and its
+ * thread are brought up to date. Returns what to tell the user.
+ */
+async function changeFromSlack(
+  deps: SlackDeps,
+  client: WebClient,
+  user: string,
+  change: () => Promise<Invitation>,
+  done: { event: string; thread: string; told: (inv: Invitation) => string },
+): Promise<string> {
   try {
-    const invitation = await closeInvitation(deps, id, `slack:${user}`);
+    const invitation = await change();
     const summary = await publishSummary(deps, client, invitation.id);
-    if (summary) await replyInThread(client, summary, `Closed by <@${user}>.`);
-    deps.logger.log('info', 'slack.invitation_closed', { invitation: id, user });
-    return `Closed *${invitation.name}*.`;
+    if (summary) await replyInThread(client, summary, done.thread);
+    deps.logger.log('info', done.event, { invitation: invitation.id, user });
+    return done.told(invitation);
   } catch (error) {
     if (error instanceof ConflictError || error instanceof NotFoundError) return error.message;
     throw error;
@@ -103,15 +113,24 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
     await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: invitationDetail(invitation, counts, chat.name) });
   });
 
-  for (const action of [listActions.close, summaryActions.close]) {
-    app.action(action, async ({ ack, body, client, respond }) => {
-      await ack();
-      const user = body.user.id;
-      if (!(await isManager(client, managers, user))) {
-        return void (await respond({ response_type: 'ephemeral', replace_original: false, text: 'Only the invitation managers of this workspace can close invitations.' }));
-      }
-      const outcome = await closeFromSlack(deps, client, buttonValue(body), user);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: outcome });
-    });
+  /** A button only managers may use, whose change the core makes on the invitation in its value. */
+  function managerButton(actions: string[], verb: string, change: (id: string, actor: string) => Promise<Invitation>, thread: (user: string) => string): void {
+    for (const action of actions) {
+      app.action(action, async ({ ack, body, client, respond }) => {
+        await ack();
+        const user = body.user.id;
+        const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+        if (!(await isManager(client, managers, user))) return void (await tell(`Only the invitation managers of this workspace can ${verb} invitations.`));
+        const outcome = await changeFromSlack(deps, client, user, () => change(buttonValue(body), `slack:${user}`), {
+          event: `slack.invitation_${verb}d`,
+          thread: thread(user),
+          told: (inv) => `${verb === 'close' ? 'Closed' : 'Approved'} *${inv.name}*.`,
+        });
+        await tell(outcome);
+      });
+    }
   }
+
+  managerButton([listActions.close, summaryActions.close], 'close', (id, actor) => closeInvitation(deps, id, actor), (user) => `Closed by <@${user}>.`);
+  managerButton([summaryActions.approve], 'approve', (id, actor) => approveInvitation(deps, id, actor), (user) => `Approved by <@${user}>: it opens on time.`);
 }

@@ -8,7 +8,8 @@ import { listChats } from '../../core/chats/service.js';
 import { ValidationError, fieldPath, type FieldProblem } from '../../core/errors.js';
 import { invitationCreateInput } from '../../core/invitations/input.js';
 import { audiencePreviewInput, previewUnsavedAudience } from '../../core/invitations/preview.js';
-import { createInvitation } from '../../core/invitations/service.js';
+import { needsApproval } from '../../core/invitations/approval.js';
+import { checkInvitation, createInvitation } from '../../core/invitations/service.js';
 import type { SlackDeps } from '../deps.js';
 import { blockErrors, invitationFormFromState, isMemberLocal, readMeta, selectedOf, textOf, viewStateValues, type ViewStateValues } from '../invite-form.js';
 import { findChatByName, inviteModel } from '../invite-model.js';
@@ -142,7 +143,17 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     let created: Awaited<ReturnType<typeof createInvitation>>;
     try {
       if (!parsed.success) throw new ValidationError(zodProblems(parsed.error));
-      created = await createInvitation(deps, parsed.data, `slack:${user}`, { idempotencyKey: `slack-view:${view.id}` });
+      const input = parsed.data;
+      await checkInvitation(deps, input);
+      // The send guard: above LARGE_AUDIENCE the exact count is confirmed first, and the invitation
+      // then waits for a second manager's approval before it can open.
+      const preview = await previewUnsavedAudience(deps, audiencePreviewInput.parse({ chatId: input.chatId, locale: input.locale, channel: input.message.channel, target: input.target, sameLocaleOnly: input.sameLocaleOnly, liveAudience: input.liveAudience, examples: 0 }));
+      const large = needsApproval(preview.audience, deps.slack.largeAudience);
+      if (large && meta.confirmed !== preview.audience) {
+        const confirmation = `This invitation will reach exactly *${preview.audience.toLocaleString('en-US')}* members, more than this workspace's limit of ${deps.slack.largeAudience.toLocaleString('en-US')} for one person. Submit again to confirm; a second manager then has to approve it in the status channel before it can open.`;
+        return ack({ response_action: 'update', view: inviteModal(await inviteModel(deps, { ...meta, confirmed: preview.audience }, { confirmation })) });
+      }
+      created = await createInvitation(deps, input, `slack:${user}`, { idempotencyKey: `slack-view:${view.id}`, approvalRequired: large });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       return ack({ response_action: 'errors', errors: blockErrors(error.problems, meta, view.values) });
@@ -161,6 +172,7 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
       deps.logger.log('warn', 'slack.summary_failed', { invitation: invitation.id, reason });
       where = ` Its status summary could not be posted (${reason}); is the app in that channel?`;
     }
-    await client.chat.postEphemeral({ channel: meta.channel, user, text: `Scheduled *${invitation.name}* (\`${invitation.id}\`).${where}` });
+    const approval = invitation.approvalRequired ? ' A second manager must approve it (the Approve button on its summary) before it can open.' : '';
+    await client.chat.postEphemeral({ channel: meta.channel, user, text: `Scheduled *${invitation.name}* (\`${invitation.id}\`).${approval}${where}` });
   });
 }

@@ -1,5 +1,6 @@
 // How an invitation reads in Slack: dates in each reader's own time zone, its target in words, its
 // funnel and progress. Shared by the status summary, the list and the View modal.
+import { isCleared } from '../../core/invitations/approval.js';
 import type { InvitationCounts } from '../../core/invitations/service.js';
 import type { Target } from '../../core/targeting/target.js';
 import type { KnownBlock } from '@slack/types';
@@ -42,6 +43,8 @@ export function actorText(actor: string): string {
 const statusLabel: Record<Invitation['status'], string> = { draft: 'Draft', scheduled: 'Scheduled', open: 'Open', closed: 'Closed' };
 
 export function statusText(inv: Invitation): string {
+  if (inv.status === 'scheduled' && !isCleared(inv)) return 'Scheduled, awaiting a second manager’s approval';
+  if (inv.status === 'scheduled' && inv.approvedBy) return `Scheduled, approved by ${actorText(inv.approvedBy)}`;
   if (inv.status !== 'closed') return statusLabel[inv.status];
   const why = inv.closeReason === 'response_limit' ? 'response limit reached' : inv.closeReason === 'close_time' ? 'close time' : `closed by ${inv.closedBy ? actorText(inv.closedBy) : 'hand'}`;
   return `Closed (${why})`;

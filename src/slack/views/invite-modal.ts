@@ -47,6 +47,8 @@ export interface InviteModalMeta {
   chat?: string;
   locale?: string;
   target: TargetType;
+  /** The audience size the user confirmed for the send guard (a new count asks again). */
+  confirmed?: number;
 }
 
 export interface InviteModalModel {
@@ -59,6 +61,8 @@ export interface InviteModalModel {
   sms?: SmsLength;
   /** Lines describing the last audience preview, or why it failed. */
   audience?: string[];
+  /** The send guard's question, shown above the submit button. */
+  confirmation?: string;
   now: number;
 }
 
@@ -222,11 +226,12 @@ export function inviteModal(model: InviteModalModel): View {
     header('Status'),
     input(inviteBlocks.statusChannel, 'Post the status summary in', { type: 'conversations_select', initial_conversation: model.meta.channel, filter: { include: ['public', 'private'], exclude_bot_users: true } }),
   ];
+  if (model.confirmation) blocks.push({ type: 'section', block_id: 'confirmation', text: { type: 'mrkdwn', text: `:warning: ${model.confirmation}` } });
   return {
     type: 'modal',
     callback_id: INVITE_CALLBACK_ID,
     title: plain('New invitation'),
-    submit: plain('Schedule'),
+    submit: plain(model.confirmation ? 'Confirm and schedule' : 'Schedule'),
     close: plain('Cancel'),
     private_metadata: JSON.stringify(model.meta),
     blocks,

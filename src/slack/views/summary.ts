@@ -1,5 +1,6 @@
 // The status summary: one message per invitation in its status channel, updated in place.
-import type { KnownBlock } from '@slack/types';
+import type { ActionsBlockElement, KnownBlock } from '@slack/types';
+import { isCleared } from '../../core/invitations/approval.js';
 import type { InvitationCounts } from '../../core/invitations/service.js';
 import type { Invitation } from '../../db/schema.js';
 import { actorText, funnelText, invitationHeading, progressText, statusText } from './invitation-text.js';
@@ -7,6 +8,7 @@ import { plain } from './text.js';
 
 export const summaryActions = {
   close: 'summary.close',
+  approve: 'summary.approve',
 } as const;
 
 export function summaryMessage(inv: Invitation, counts: InvitationCounts, chatName: string): { text: string; blocks: KnownBlock[] } {
@@ -16,10 +18,15 @@ export function summaryMessage(inv: Invitation, counts: InvitationCounts, chatNa
     { type: 'section', text: { type: 'mrkdwn', text: progressText(inv, counts) } },
   ];
   if (inv.status !== 'closed') {
+    const approve: ActionsBlockElement[] =
+      inv.status === 'scheduled' && !isCleared(inv)
+        ? [{ type: 'button', action_id: summaryActions.approve, value: inv.id, style: 'primary', text: plain('Approve') }]
+        : [];
     blocks.push({
       type: 'actions',
       block_id: `summary.${inv.id}`,
       elements: [
+        ...approve,
         {
           type: 'button',
           action_id: summaryActions.close,
