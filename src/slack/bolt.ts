@@ -4,6 +4,7 @@ import { App, LogLevel, type Receiver } from '@slack/bolt';
 import type { Logger as SlackLogger } from '@slack/logger';
 import type { Logger } from '../core/logger.js';
 import type { SlackDeps } from './deps.js';
+import { registerExtendListeners } from './listeners/extend.js';
 import { registerInvitationListeners } from './listeners/invitations.js';
 import { registerInviteListeners } from './listeners/invite.js';
 import { interactiveClientOptions } from './web.js';
@@ -39,6 +40,7 @@ export function createBoltApp(deps: SlackDeps, receiver: Receiver | { socketMode
   });
   registerInviteListeners(app, deps);
   registerInvitationListeners(app, deps);
+  registerExtendListeners(app, deps);
   // Rethrown, not logged: the receiver that called processEvent logs it once, with its outcome.
   app.error(async (error) => {
     throw error;

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { FieldProblem } from '../core/errors.js';
 import type { InvitationCreateInput } from '../core/invitations/input.js';
 import type { TargetInput } from '../core/targeting/target.js';
-import { inviteBlocks, targetTypes, type InviteModalMeta, type TargetType } from './views/invite-modal.js';
+import { rowsToFilter, type ConditionRow, type RowsResult } from './filter-rows.js';
+import { filterMatchBlock, inviteBlocks, MAX_ROWS, rowBlock, targetTypes, type InviteModalMeta, type TargetType } from './views/invite-modal.js';
 
 const selectedOption = z.object({ value: z.string() }).nullish();
 
@@ -28,6 +29,7 @@ export const inviteModalMeta = z.object({
   locale: z.string().max(35).optional(),
   target: z.enum(targetTypes).default('all'),
   confirmed: z.number().int().nonnegative().optional(),
+  rows: z.array(z.number().int().min(0).max(10_000)).max(MAX_ROWS).optional(),
 });
 
 export function readMeta(privateMetadata: string | undefined): InviteModalMeta {
@@ -62,7 +64,7 @@ function dateTimeOf(values: ViewStateValues, block: string): number | undefined 
 }
 
 /** Wall-clock "YYYY-MM-DDTHH:MM" of an instant in a zone (for member-local schedules). */
-function localDateTime(epochSeconds: number, timeZone: string): string {
+export function localDateTime(epochSeconds: number, timeZone: string): string {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
       .formatToParts(new Date(epochSeconds * 1000))
@@ -78,12 +80,43 @@ function sampleSize(text: string | undefined): { size?: number; percent?: number
   return text === undefined ? {} : { size: Number(text.replaceAll(/[\s,_]/g, '')) };
 }
 
-export function targetFromState(values: ViewStateValues, type: TargetType): TargetInput {
-  switch (type) {
+/** The filter builder's rows as the user left them. */
+function conditionRows(values: ViewStateValues, meta: InviteModalMeta): ConditionRow[] {
+  return (meta.rows?.length ? meta.rows : [0]).map((id) => ({
+    id,
+    field: selectedOf(values, rowBlock(id, 'field')),
+    op: selectedOf(values, rowBlock(id, 'op')),
+    value: element(values, rowBlock(id, 'value'))?.value ?? undefined,
+  }));
+}
+
+function rowsFilter(values: ViewStateValues, meta: InviteModalMeta): RowsResult | undefined {
+  const match = selectedOf(values, filterMatchBlock) === 'or' ? 'or' : 'and';
+  return rowsToFilter(conditionRows(values, meta), match);
+}
+
+/** Problems of the condition rows, by block (none when the text filter is used instead). */
+export function conditionRowErrors(values: ViewStateValues, meta: InviteModalMeta): Record<string, string> {
+  if (meta.target !== 'filter' || textOf(values, inviteBlocks.filterExpression)) return {};
+  const result = rowsFilter(values, meta);
+  if (!result || result.ok) return {};
+  const errors: Record<string, string> = {};
+  for (const p of result.problems) {
+    const block = rowBlock(p.row, p.part === 'field' ? 'op' : 'value');
+    errors[block] = errors[block] ? `${errors[block]}; ${p.message}` : p.message;
+  }
+  return errors;
+}
+
+export function targetFromState(values: ViewStateValues, meta: InviteModalMeta): TargetInput {
+  switch (meta.target) {
     case 'all':
       return { type: 'all' };
-    case 'filter':
-      return { type: 'filter', expression: textOf(values, inviteBlocks.filterExpression) ?? '' };
+    case 'filter': {
+      const expression = textOf(values, inviteBlocks.filterExpression);
+      const rows = expression ? undefined : rowsFilter(values, meta);
+      return rows?.ok ? { type: 'filter', filter: rows.filter } : { type: 'filter', expression: expression ?? '' };
+    }
     case 'members':
       return { type: 'members', ids: textOf(values, inviteBlocks.memberIds) ?? '' };
     case 'sample': {
@@ -121,7 +154,7 @@ export function invitationFormFromState(values: ViewStateValues, meta: InviteMod
     opensAt: when(inviteBlocks.opens),
     closesAt: when(inviteBlocks.closes),
     responseLimit: limit === undefined ? null : Number(limit),
-    target: targetFromState(values, meta.target),
+    target: targetFromState(values, meta),
     sameLocaleOnly: checked(values, inviteBlocks.sameLocale, 'same_locale'),
     message: {
       channel,

@@ -3,6 +3,8 @@ import { getChat, listChats, type ChatWithLocales } from '../core/chats/service.
 import type { CoreDeps } from '../core/deps.js';
 import { NotFoundError } from '../core/errors.js';
 import { measureSmsWithLink, messageTemplatesFor } from '../core/invitations/prepare.js';
+import { attributeKeys } from '../core/members/attribute-keys.js';
+import { coreFields, reservedFieldNames } from '../core/targeting/filter/ast.js';
 import { MAX_STATIC_OPTIONS, type InviteModalMeta, type InviteModalModel } from './views/invite-modal.js';
 
 async function chatOrUndefined(deps: CoreDeps, id: string | undefined): Promise<ChatWithLocales | undefined> {
@@ -36,10 +38,13 @@ export async function inviteModel(
   const fixedMeta: InviteModalMeta = { ...meta, chat: chat?.id, locale };
   const templates = chat && locale ? messageTemplatesFor(chat, locale) : undefined;
   const smsBody = extra.smsBody ?? templates?.smsBody;
+  const attributes = meta.target === 'filter' ? await attributeKeys(deps.db, MAX_STATIC_OPTIONS) : [];
+  const fields = [...Object.keys(coreFields), ...attributes.filter((a) => !reservedFieldNames.has(a))].slice(0, MAX_STATIC_OPTIONS);
   return {
     meta: fixedMeta,
     chats: chats.slice(0, MAX_STATIC_OPTIONS),
     chatCount: chats.length,
+    fields,
     chat,
     templates,
     sms: smsBody ? measureSmsWithLink(smsBody, deps.settings.publicBaseUrl) : undefined,

@@ -34,9 +34,10 @@ const chat: ChatWithLocales = {
 
 function model(target: InviteModalModel['meta']['target'], chats: number): InviteModalModel {
   return {
-    meta: { channel: 'C0123456789', chat: chat.id, locale: 'x42-AA', target },
+    meta: { channel: 'C0123456789', chat: chat.id, locale: 'x42-AA', target, rows: [0, 1, 2, 3, 4, 5, 6, 7] },
     chats: Array.from({ length: Math.min(chats, 100) }, (_, i) => ({ id: `${long(60, 'i')}${i}`, name: `${long(100, 'C')}${i}` })),
     chatCount: chats,
+    fields: Array.from({ length: 150 }, (_, i) => `${long(60, 'f')}${i}`),
     chat,
     templates: { emailSubject: long(200), emailBody: long(20_000), smsBody: long(1600) },
     sms: { encoding: 'UCS-2', characters: 1600, units: 1600, segments: 25 },

@@ -142,6 +142,35 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
     expect(closed.version).toBe(2);
   });
 
+  it('Extend moves the close time from a small modal, updates the summary and says before → after in its thread', async () => {
+    const inv = await invite('To extend', 'onboarding', 'en-US');
+    await press('summary.extend', inv.id);
+    await slack.settle();
+    const opened = slack.fake.callsTo('views.open').at(-1)!;
+    const view = opened.args.view as any;
+    expect(view.callback_id).toBe('extend_modal');
+    expect(view.blocks[1].element.initial_date_time).toBe(Math.floor(inv.closesAt / 1000));
+    const submit = (closesMs: number, metadata = view.private_metadata) =>
+      slack.interact({
+        type: 'view_submission',
+        team: { id: TEAM },
+        user: { id: USER, team_id: TEAM },
+        view: { ...view, id: (opened.response!.view as any).id, private_metadata: metadata, state: { values: { closes: { closes: { type: 'datetimepicker', selected_date_time: Math.floor(closesMs / 1000) } } } } },
+      });
+    const tooEarly = await submit(slack.clock.now() - DAY);
+    expect((await tooEarly.json()).errors.closes).toMatch(/after/);
+    const later = Math.floor(inv.closesAt / 1000) * 1000 + 3 * DAY; // the picker has whole seconds
+    expect(await (await submit(later)).text()).toBe('');
+    await slack.settle();
+    const extended = await getInvitation(get().db, inv.id);
+    expect(extended).toMatchObject({ closesAt: later, version: 2 });
+    expect(slack.fake.callsTo('chat.postMessage').at(-1)!.args.text).toMatch(/^Close time moved by <@U0MANAGER1>: <!date\^\d+.* → <!date\^\d+/);
+    // The modal's version is now stale: a second save is refused, nothing is overwritten.
+    const stale = await submit(later + DAY);
+    expect((await stale.json()).errors.closes).toContain('changed by someone else');
+    expect((await getInvitation(get().db, inv.id)).closesAt).toBe(later);
+  });
+
   it('only SLACK_MANAGERS (users or members of their user groups) may close', async () => {
     const inv = await invite('Guarded', 'onboarding', 'en-US');
     await press('list.close', inv.id, 'U0STRANGER');

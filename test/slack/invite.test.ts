@@ -97,6 +97,54 @@ describeEachDatabase('/invite', (get) => {
     expect(JSON.stringify(currentView(slack.fake).view)).toContain('*Audience: 1* of 3 matched');
   });
 
+  it('builds a filter from condition rows that can be added and removed; each row’s problem shows under it', async () => {
+    await seedMembers(get().db, [member('m4', { attributes: { country: 'CA', age: 40 } }), member('m5', { attributes: { country: 'CA', age: 17 } })], slack.clock.now());
+    await slack.command('/invite', 'onboarding');
+    await slack.settle();
+    await slack.interact(blockAction(slack.fake, { action_id: 'target_type', block_id: 'target_type', selected: 'filter' }, { target_type: selected('filter') }));
+    await slack.settle();
+    let view = currentView(slack.fake).view;
+    const fieldOptions = view.blocks.find((b: any) => b.block_id === 'cond.0.field').element.options.map((o: any) => o.value);
+    expect(fieldOptions).toEqual(expect.arrayContaining(['preferred_locale', 'subscribed', 'age', 'country']));
+    expect(blockIds(view)).not.toContain('cond.1.field');
+    await slack.interact(blockAction(slack.fake, { action_id: 'invite.add_row', block_id: 'cond.add' }));
+    await slack.settle();
+    await slack.interact(blockAction(slack.fake, { action_id: 'invite.add_row', block_id: 'cond.add' }));
+    await slack.settle();
+    expect(blockIds(currentView(slack.fake).view)).toEqual(expect.arrayContaining(['cond.1.field', 'cond.2.field', 'cond.2.actions']));
+    await slack.interact(blockAction(slack.fake, { action_id: 'invite.remove_row', block_id: 'cond.1.actions', value: '1' }));
+    await slack.settle();
+    view = currentView(slack.fake).view;
+    expect(blockIds(view)).not.toContain('cond.1.field');
+    expect(JSON.parse(view.private_metadata).rows).toEqual([0, 2]);
+
+    const rows = {
+      'cond.0.field': selected('country'),
+      'cond.0.op': selected('eq'),
+      'cond.0.value': text('CA'),
+      'cond.2.field': selected('age'),
+      'cond.2.op': selected('gte'),
+      'cond.2.value': text('18'),
+    };
+    await slack.interact(blockAction(slack.fake, { action_id: 'invite.preview_audience', block_id: 'audience_actions' }, rows));
+    await slack.settle();
+    expect(JSON.stringify(currentView(slack.fake).view)).toContain('*Audience: 1* of 1 matched');
+
+    const bad = await slack.interact(viewSubmission(slack.fake, { ...rows, name: text('Rows'), closes: dateTime(slack.clock.now() + DAY), 'cond.0.op': { selected_option: null }, 'cond.2.op': selected('between'), 'cond.2.value': text('18') }));
+    const errors = (await bad.json()).errors;
+    expect(errors['cond.0.op']).toBe('choose an operator');
+    expect(Object.keys(errors)).toEqual(['cond.0.op', 'cond.2.value']);
+
+    const ok = await slack.interact(viewSubmission(slack.fake, { ...rows, name: text('Rows'), closes: dateTime(slack.clock.now() + DAY) }));
+    expect(await ok.text()).toBe('');
+    await slack.settle();
+    const [stored] = await get().db.all<{ target: string }>(sql`SELECT target FROM invitations`);
+    expect(JSON.parse(stored!.target)).toEqual({
+      type: 'filter',
+      filter: { type: 'and', conditions: [{ type: 'field', field: 'country', op: 'eq', value: 'CA' }, { type: 'field', field: 'age', op: 'gte', value: 18 }] },
+    });
+  });
+
   it('shows every validation problem under its field and creates nothing', async () => {
     await slack.command('/invite', 'onboarding');
     await slack.settle();

@@ -11,13 +11,13 @@ import { audiencePreviewInput, previewUnsavedAudience } from '../../core/invitat
 import { needsApproval } from '../../core/invitations/approval.js';
 import { checkInvitation, createInvitation } from '../../core/invitations/service.js';
 import type { SlackDeps } from '../deps.js';
-import { blockErrors, invitationFormFromState, isMemberLocal, readMeta, selectedOf, textOf, viewStateValues, type ViewStateValues } from '../invite-form.js';
+import { blockErrors, conditionRowErrors, invitationFormFromState, isMemberLocal, readMeta, selectedOf, textOf, viewStateValues, type ViewStateValues } from '../invite-form.js';
 import { findChatByName, inviteModel } from '../invite-model.js';
 import { isManager } from '../managers.js';
 import { publishSummary } from '../summary.js';
 import { audienceLines } from '../views/audience.js';
 import { helpText } from '../views/help.js';
-import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, MAX_STATIC_OPTIONS, option, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
+import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, MAX_ROWS, MAX_STATIC_OPTIONS, option, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
 import { isRateLimited, withinBudget } from '../web.js';
 
 const TRIGGER_BUDGET_MS = 2500;
@@ -109,6 +109,27 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     await rerender(client, view, inviteModal(await inviteModel(deps, meta)));
   });
 
+  // The filter builder: rows are added and removed by re-rendering with their ids in the metadata.
+  app.action(inviteActions.addRow, async ({ ack, body, client }) => {
+    await ack();
+    const view = readView((body as { view?: unknown }).view);
+    if (!view) return;
+    const meta = metaFromState(view.meta, view.values);
+    const rows = meta.rows?.length ? meta.rows : [0];
+    if (rows.length >= MAX_ROWS) return;
+    await rerender(client, view, inviteModal(await inviteModel(deps, { ...meta, rows: [...rows, Math.max(...rows) + 1] })));
+  });
+
+  app.action(inviteActions.removeRow, async ({ ack, body, client }) => {
+    await ack();
+    const view = readView((body as { view?: unknown }).view);
+    if (!view) return;
+    const meta = metaFromState(view.meta, view.values);
+    const removed = Number((body as { actions?: { value?: string }[] }).actions?.[0]?.value);
+    const rows = (meta.rows ?? [0]).filter((r) => r !== removed);
+    await rerender(client, view, inviteModal(await inviteModel(deps, { ...meta, rows: rows.length > 0 ? rows : [0] })));
+  });
+
   app.action(inviteActions.previewAudience, async ({ ack, body, client }) => {
     await ack();
     const view = readView((body as { view?: unknown }).view);
@@ -118,7 +139,9 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     const message = form.message as { channel: string };
     const input = audiencePreviewInput.safeParse({ chatId: meta.chat, locale: meta.locale, channel: message.channel, target: form.target, sameLocaleOnly: form.sameLocaleOnly });
     let lines: string[];
+    const rowErrors = Object.values(conditionRowErrors(view.values, meta));
     try {
+      if (rowErrors.length > 0) throw new ValidationError(rowErrors.map((message) => ({ path: 'target', message })));
       if (!input.success) throw new ValidationError(zodProblems(input.error));
       lines = audienceLines(await previewUnsavedAudience(deps, input.data));
     } catch (error) {
@@ -138,6 +161,8 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
       return ack({ response_action: 'errors', errors: { [inviteBlocks.name]: 'Only the invitation managers of this workspace can create invitations.' } });
     }
     const timeZone = isMemberLocal(view.values) ? ((await client.users.info({ user })).user?.tz ?? 'UTC') : 'UTC';
+    const rowErrors = conditionRowErrors(view.values, meta);
+    if (Object.keys(rowErrors).length > 0) return ack({ response_action: 'errors', errors: rowErrors });
     const form = invitationFormFromState(view.values, meta, timeZone);
     const parsed = invitationCreateInput.safeParse(form);
     let created: Awaited<ReturnType<typeof createInvitation>>;

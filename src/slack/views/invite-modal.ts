@@ -6,6 +6,7 @@ import type { ChatWithLocales } from '../../core/chats/service.js';
 import type { MessageTemplates } from '../../core/messages/templates.js';
 import type { SmsLength } from '../../core/messages/sms-segments.js';
 import { NAME_MAX } from '../../core/invitations/input.js';
+import { rowOperators } from '../filter-rows.js';
 import { plain, truncate } from './text.js';
 
 export const INVITE_CALLBACK_ID = 'invite_modal';
@@ -38,7 +39,14 @@ export const inviteBlocks = {
 
 export const inviteActions = {
   previewAudience: 'invite.preview_audience',
+  addRow: 'invite.add_row',
+  removeRow: 'invite.remove_row',
 } as const;
+
+/** Condition rows of the filter builder: block ids `cond.<row>.field|op|value`. */
+export const rowBlock = (row: number, part: 'field' | 'op' | 'value') => `cond.${row}.${part}`;
+export const filterMatchBlock = 'filter_match';
+export const MAX_ROWS = 8;
 
 /** Kept in private_metadata between renders (Slack's limit: 3,000 characters). */
 export interface InviteModalMeta {
@@ -49,6 +57,8 @@ export interface InviteModalMeta {
   target: TargetType;
   /** The audience size the user confirmed for the send guard (a new count asks again). */
   confirmed?: number;
+  /** Ids of the filter builder's condition rows, in order. */
+  rows?: number[];
 }
 
 export interface InviteModalModel {
@@ -56,6 +66,8 @@ export interface InviteModalModel {
   /** The chats to choose from (a type-ahead search replaces the list above 100). */
   chats: { id: string; name: string }[];
   chatCount: number;
+  /** What a condition row can test: member fields, then profile attributes. */
+  fields: string[];
   chat?: ChatWithLocales;
   templates?: MessageTemplates;
   sms?: SmsLength;
@@ -156,8 +168,10 @@ function targetInputs(model: InviteModalModel): KnownBlock[] {
       return [];
     case 'filter':
       return [
-        input(inviteBlocks.filterExpression, 'Filter', { type: 'plain_text_input', multiline: true, max_length: MAX_INPUT, placeholder: plain('country = "CA" and age >= 18 and not completed("onboarding")') }, {
-          hint: 'Profile attributes, member fields, answered("chat", "question", "value"), clicked/completed("chat"), days_since_last_invited; and, or, not, parentheses.',
+        ...conditionRows(model),
+        input(inviteBlocks.filterExpression, 'Or the filter as text', { type: 'plain_text_input', multiline: true, max_length: MAX_INPUT, placeholder: plain('country = "CA" and age >= 18 and not completed("onboarding")') }, {
+          optional: true,
+          hint: 'Used instead of the rows when filled. Profile attributes, member fields, answered("chat", "question", "value"), clicked/completed("chat"), days_since_last_invited; and, or, not, parentheses.',
         }),
       ];
     case 'members':
@@ -168,6 +182,24 @@ function targetInputs(model: InviteModalModel): KnownBlock[] {
         input(inviteBlocks.sampleFrom, 'Drawn from members matching', { type: 'plain_text_input', multiline: true, max_length: MAX_INPUT, placeholder: plain('Leave empty for all subscribed members') }, { optional: true }),
       ];
   }
+}
+
+function conditionRows(model: InviteModalModel): KnownBlock[] {
+  const rows = model.meta.rows?.length ? model.meta.rows : [0];
+  const fieldOptions = model.fields.slice(0, MAX_STATIC_OPTIONS).map((f) => option(f, f));
+  const blocks: KnownBlock[] = [
+    input(filterMatchBlock, 'Members matching', { type: 'radio_buttons', options: [option('all of these conditions', 'and'), option('any of them', 'or')], initial_option: option('all of these conditions', 'and') }),
+  ];
+  rows.forEach((row, i) => {
+    blocks.push(
+      input(rowBlock(row, 'field'), `Condition ${i + 1}: field`, { type: 'static_select', placeholder: plain('Field or attribute'), options: fieldOptions }, { optional: true }),
+      input(rowBlock(row, 'op'), 'Operator', { type: 'static_select', placeholder: plain('Operator'), options: rowOperators.map(([value, label]) => option(label, value)) }, { optional: true }),
+      input(rowBlock(row, 'value'), 'Value', { type: 'plain_text_input', max_length: 500, placeholder: plain('CA, 18, 2024-01-31, "quoted text"…') }, { optional: true }),
+    );
+    if (rows.length > 1) blocks.push({ type: 'actions', block_id: `cond.${row}.actions`, elements: [{ type: 'button', action_id: inviteActions.removeRow, value: String(row), text: plain(`Remove condition ${i + 1}`) }] });
+  });
+  if (rows.length < MAX_ROWS) blocks.push({ type: 'actions', block_id: 'cond.add', elements: [{ type: 'button', action_id: inviteActions.addRow, text: plain('Add condition') }] });
+  return blocks;
 }
 
 function targetBlocks(model: InviteModalModel): KnownBlock[] {

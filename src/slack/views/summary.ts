@@ -9,6 +9,7 @@ import { plain } from './text.js';
 export const summaryActions = {
   close: 'summary.close',
   approve: 'summary.approve',
+  extend: 'summary.extend',
 } as const;
 
 export function summaryMessage(inv: Invitation, counts: InvitationCounts, chatName: string): { text: string; blocks: KnownBlock[] } {
@@ -27,6 +28,7 @@ export function summaryMessage(inv: Invitation, counts: InvitationCounts, chatNa
       block_id: `summary.${inv.id}`,
       elements: [
         ...approve,
+        { type: 'button', action_id: summaryActions.extend, value: inv.id, text: plain('Extend') },
         {
           type: 'button',
           action_id: summaryActions.close,
