@@ -1,21 +1,10 @@
 // Everything the "New invitation" modal shows, read from the database for the user's choices so far.
-import { getChat, listChats, type ChatWithLocales } from '../core/chats/service.js';
+import { listChats } from '../core/chats/service.js';
 import type { CoreDeps } from '../core/deps.js';
-import { NotFoundError } from '../core/errors.js';
 import { measureSmsWithLink, messageTemplatesFor } from '../core/invitations/prepare.js';
 import { attributeKeys } from '../core/members/attribute-keys.js';
 import { coreFields, reservedFieldNames } from '../core/targeting/filter/ast.js';
 import { MAX_STATIC_OPTIONS, type InviteModalMeta, type InviteModalModel } from './views/invite-modal.js';
-
-async function chatOrUndefined(deps: CoreDeps, id: string | undefined): Promise<ChatWithLocales | undefined> {
-  if (!id) return undefined;
-  try {
-    return await getChat(deps.db, id);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
-}
 
 /** The chat named by `/invite NAME`: by id or by name, case-insensitive. */
 export function findChatByName(chats: { id: string; name: string }[], text: string): { id: string; name: string } | undefined {
@@ -27,11 +16,13 @@ export function findChatByName(chats: { id: string; name: string }[], text: stri
 export async function inviteModel(
   deps: CoreDeps,
   meta: InviteModalMeta,
-  extra: { audience?: string[]; smsBody?: string; confirmation?: string } = {},
+  extra: { audience?: string[]; smsBody?: string; confirmation?: string; chatQuery?: string } = {},
 ): Promise<InviteModalModel> {
+  // One read of the chats (with their locales) serves the select, the choice and its templates.
   const all = await listChats(deps.db);
   const chats = all.map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.name.localeCompare(b.name));
-  const chat = await chatOrUndefined(deps, meta.chat);
+  const chosen = meta.chat ?? (extra.chatQuery ? findChatByName(chats, extra.chatQuery)?.id : undefined);
+  const chat = all.find((c) => c.id === chosen);
   const locales = chat?.locales.map((l) => l.locale) ?? [];
   // A single-locale chat fixes the locale; a locale the chat does not have is forgotten.
   const locale = locales.length === 1 ? locales[0] : meta.locale && locales.includes(meta.locale) ? meta.locale : undefined;

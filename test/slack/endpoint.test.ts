@@ -57,9 +57,18 @@ describeEachDatabase('POST /slack/events', (get) => {
     expect(slack.fake.calls).toEqual([]);
   });
 
-  it('answers 404 to a command it has no listener for, and 400 to an unreadable payload', async () => {
-    expect((await slack.command('/unknown', '')).status).toBe(404);
+  it('acknowledges a verified command at once, before any listener runs; an unreadable payload gets 400', async () => {
+    // Commands are acked before Bolt routes them: one nobody listens to is acked and does nothing.
+    expect((await slack.command('/unknown', '')).status).toBe(200);
+    await slack.settle();
+    expect(slack.fake.calls).toEqual([]);
     expect((await slack.post('payload=%7Bnot-json', 'application/x-www-form-urlencoded')).status).toBe(400);
+  });
+
+  it('a modal submission waits for its listener: the answer carries the errors', async () => {
+    const res = await slack.interact({ type: 'view_submission', team: { id: 'T0001' }, user: { id: 'U0MANAGER1', team_id: 'T0001' }, view: { id: 'V1', callback_id: 'no_such_modal', private_metadata: '', state: { values: {} } } });
+    // No listener for that callback: nothing acknowledged it.
+    expect(res.status).toBe(404);
   });
 
   it('waits out a short 429 on views.open, and says so when the wait would outlive the trigger', async () => {

@@ -191,8 +191,9 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
   });
 
   it('help explains both commands', async () => {
-    const res = await slack.command('/invitations', 'help');
-    const body = await res.json();
+    expect((await slack.command('/invitations', 'help')).status).toBe(200);
+    await slack.settle();
+    const body = slack.fake.callsTo('response_url').at(-1)!.args as { response_type: string; text: string };
     expect(body.response_type).toBe('ephemeral');
     expect(body.text).toContain('/invite');
     expect(body.text).toContain('/invitations open fr-CA onboarding');

@@ -87,8 +87,8 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
 
   app.command('/invitations', async ({ command, ack, respond }) => {
     const text = command.text.trim();
-    if (/^help$/i.test(text)) return ack({ response_type: 'ephemeral', text: helpText });
     await ack();
+    if (/^help$/i.test(text)) return void (await respond({ response_type: 'ephemeral', text: helpText }));
     const query = await parseListText(deps, text);
     if ('unknownChat' in query) return void (await respond({ response_type: 'ephemeral', text: `No chat is called “${query.unknownChat.slice(0, 80)}”. ${helpText}` }));
     await respond({ response_type: 'ephemeral', ...(await listPage(deps, query)) });

@@ -12,7 +12,7 @@ import { needsApproval } from '../../core/invitations/approval.js';
 import { checkInvitation, createInvitation } from '../../core/invitations/service.js';
 import type { SlackDeps } from '../deps.js';
 import { blockErrors, conditionRowErrors, invitationFormFromState, isMemberLocal, readMeta, selectedOf, textOf, viewStateValues, type ViewStateValues } from '../invite-form.js';
-import { findChatByName, inviteModel } from '../invite-model.js';
+import { inviteModel } from '../invite-model.js';
 import { isManager } from '../managers.js';
 import { publishSummary } from '../summary.js';
 import { audienceLines } from '../views/audience.js';
@@ -65,12 +65,11 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
   app.command('/invite', async ({ command, ack, client, respond }) => {
     const received = Date.now();
     const text = command.text.trim();
-    if (/^help$/i.test(text)) return ack({ response_type: 'ephemeral', text: helpText });
     await ack();
+    if (/^help$/i.test(text)) return void (await respond({ response_type: 'ephemeral', text: helpText }));
     const meta: InviteModalMeta = { channel: command.channel_id, target: 'all' };
-    const first = await inviteModel(deps, meta);
-    const chat = findChatByName(first.chats, text);
-    const model = chat ? await inviteModel(deps, { ...meta, chat: chat.id }) : first;
+    const model = await inviteModel(deps, meta, { chatQuery: text });
+    const chat = model.chat;
     // Open first: the trigger_id expires 3 s after the command; the manager check may call Slack.
     let opened;
     try {
