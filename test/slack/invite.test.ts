@@ -145,6 +145,33 @@ describeEachDatabase('/invite', (get) => {
     });
   });
 
+  it('Preview message renders for an example member in the locale with its branding; Send test DMs it to the user only', async () => {
+    await seedMembers(get().db, [member('m2', { preferredLocale: 'fr-CA', attributes: { first_name: 'Zoé' } })], slack.clock.now());
+    await slack.command('/invite', 'Product feedback');
+    await slack.settle();
+    await slack.interact(blockAction(slack.fake, { action_id: 'locale', block_id: 'locale', selected: 'fr-CA' }, { locale: selected('fr-CA') }));
+    await slack.settle();
+    const entered = { same_locale: checkedOptions('same_locale'), channel: selected('preference'), email_body: text('Bonjour {{first_name}}, {{link}} avant le {{closes_at}}') };
+    await slack.interact(blockAction(slack.fake, { action_id: 'invite.preview_message', block_id: 'message_actions' }, entered));
+    await slack.settle();
+    const pushed = JSON.stringify(slack.fake.callsTo('views.push')[0]!.args.view);
+    expect(pushed).toContain('example member `m2` (fr-CA, America/Toronto)');
+    expect(pushed).toContain('Rétroaction : votre avis compte');
+    expect(pushed).toContain('>Bonjour Zoé, http://localhost:3000/i/00000000000000000000000000000000 avant le');
+    expect(pushed).toContain('>Donnez votre avis http://localhost:3000/i/');
+    expect(pushed).toMatch(/1 segment · GSM-7 · \d+ characters/);
+    expect(pushed).not.toContain('{{');
+
+    await slack.interact(blockAction(slack.fake, { action_id: 'invite.send_test', block_id: 'message_actions' }, entered));
+    await slack.settle();
+    expect(slack.fake.callsTo('conversations.open')[0]!.args.users).toBe(USER);
+    const dm = slack.fake.callsTo('chat.postMessage').at(-1)!;
+    expect(dm.args.channel).toBe(`D${USER.slice(1)}`);
+    expect(JSON.stringify(dm.args.blocks)).toContain('Test message: sent only to you, never counted');
+    expect(await get().db.all(sql`SELECT id FROM invitations`)).toEqual([]);
+    expect(await get().db.all(sql`SELECT member_id FROM participations`)).toEqual([]);
+  });
+
   it('shows every validation problem under its field and creates nothing', async () => {
     await slack.command('/invite', 'onboarding');
     await slack.settle();

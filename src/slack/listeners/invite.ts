@@ -5,7 +5,7 @@ import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { listChats } from '../../core/chats/service.js';
-import { ValidationError, fieldPath, type FieldProblem } from '../../core/errors.js';
+import { NotFoundError, ValidationError, fieldPath, type FieldProblem } from '../../core/errors.js';
 import { invitationCreateInput } from '../../core/invitations/input.js';
 import { audiencePreviewInput, previewUnsavedAudience } from '../../core/invitations/preview.js';
 import { needsApproval } from '../../core/invitations/approval.js';
@@ -14,6 +14,9 @@ import type { SlackDeps } from '../deps.js';
 import { blockErrors, conditionRowErrors, invitationFormFromState, isMemberLocal, readMeta, selectedOf, textOf, viewStateValues, type ViewStateValues } from '../invite-form.js';
 import { inviteModel } from '../invite-model.js';
 import { isManager } from '../managers.js';
+import { renderPreview, type RenderedPreview } from '../message-preview.js';
+import { messagePreviewModal, renderedBlocks } from '../views/message-preview.js';
+import { plain } from '../views/text.js';
 import { publishSummary } from '../summary.js';
 import { audienceLines } from '../views/audience.js';
 import { helpText } from '../views/help.js';
@@ -149,6 +152,48 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     }
     const smsBody = textOf(view.values, inviteBlocks.smsBody);
     await rerender(client, view, inviteModal(await inviteModel(deps, meta, { audience: lines, smsBody })));
+  });
+
+  /** The message as one example member would get it, from the form as it stands. */
+  async function renderFromView(body: unknown): Promise<{ preview?: RenderedPreview; problems?: string[] }> {
+    const view = readView((body as { view?: unknown }).view);
+    if (!view) return { problems: ['The form could not be read.'] };
+    const meta = metaFromState(view.meta, view.values);
+    const form = invitationFormFromState(view.values, meta, 'UTC');
+    // A name and a close time are not needed to see a message.
+    const parsed = invitationCreateInput.safeParse({ ...form, name: form.name || 'Preview', closesAt: form.closesAt ?? new Date(deps.clock.now() + 7 * 86_400_000).toISOString() });
+    if (!parsed.success) return { problems: zodProblems(parsed.error).map((p) => `${p.path}: ${p.message}`) };
+    try {
+      return { preview: await renderPreview(deps, parsed.data) };
+    } catch (error) {
+      if (error instanceof ValidationError || error instanceof NotFoundError) return { problems: error instanceof ValidationError ? error.problems.map((p) => p.message) : [error.message] };
+      throw error;
+    }
+  }
+
+  app.action(inviteActions.previewMessage, async ({ ack, body, client }) => {
+    await ack();
+    const { preview, problems } = await renderFromView(body);
+    const view = preview
+      ? messagePreviewModal(preview)
+      : { type: 'modal' as const, title: plain('Message preview'), close: plain('Back'), blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `Fix these first:\n• ${problems!.join('\n• ').slice(0, 2900)}` } }] };
+    await client.views.push({ trigger_id: (body as { trigger_id: string }).trigger_id, view });
+  });
+
+  // Until email and SMS providers are configured (the delivery issue), the test goes to the user's DMs.
+  app.action(inviteActions.sendTest, async ({ ack, body, client }) => {
+    await ack();
+    const user = body.user.id;
+    const { preview, problems } = await renderFromView(body);
+    const dm = (await client.conversations.open({ users: user })).channel?.id;
+    if (!dm) return;
+    if (!preview) return void (await client.chat.postMessage({ channel: dm, text: `Test message not sent: ${problems!.join('; ').slice(0, 2000)}` }));
+    await client.chat.postMessage({
+      channel: dm,
+      text: 'Test message (sent only to you, never counted)',
+      blocks: [{ type: 'header', text: plain('Test message: sent only to you, never counted') }, ...renderedBlocks(preview)],
+    });
+    deps.logger.log('info', 'slack.test_message_sent', { user, via: 'dm' });
   });
 
   app.view(INVITE_CALLBACK_ID, async ({ ack, body, client }) => {

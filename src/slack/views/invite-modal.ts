@@ -40,6 +40,8 @@ export const inviteBlocks = {
 export const inviteActions = {
   previewAudience: 'invite.preview_audience',
   addRow: 'invite.add_row',
+  previewMessage: 'invite.preview_message',
+  sendTest: 'invite.send_test',
   removeRow: 'invite.remove_row',
 } as const;
 
@@ -243,6 +245,14 @@ function messageBlocks(model: InviteModalModel): KnownBlock[] {
     input(id(inviteBlocks.emailBody), 'Email body', { type: 'plain_text_input', multiline: true, max_length: MAX_INPUT, ...initial(t.emailBody) }, { optional: true }),
     input(id(inviteBlocks.smsBody), 'SMS body', { type: 'plain_text_input', multiline: true, max_length: 1600, ...initial(t.smsBody) }, { optional: true }),
     context(`Placeholders: ${placeholders}. Every message needs \`{{link}}\`.${sms}${tooLong ? ' The chat’s template is longer than Slack allows here: leave the field empty to send it as it is.' : ''}`),
+    {
+      type: 'actions',
+      block_id: 'message_actions',
+      elements: [
+        { type: 'button', action_id: inviteActions.previewMessage, text: plain('Preview message') },
+        { type: 'button', action_id: inviteActions.sendTest, text: plain('Send test') },
+      ],
+    },
   ];
 }
 
