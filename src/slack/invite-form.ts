@@ -30,6 +30,7 @@ export const inviteModalMeta = z.object({
   target: z.enum(targetTypes).default('all'),
   confirmed: z.number().int().nonnegative().optional(),
   rows: z.array(z.number().int().min(0).max(10_000)).max(MAX_ROWS).optional(),
+  editing: z.object({ id: z.string().max(64), version: z.number().int().positive() }).optional(),
 });
 
 export function readMeta(privateMetadata: string | undefined): InviteModalMeta {

@@ -34,6 +34,11 @@ export async function publishSummary(deps: CoreDeps, client: WebClient, invitati
   return { channel: inv.slackChannelId, ts: posted.ts };
 }
 
+/** Drops the record of the posted summary, so the next publish posts a new one. */
+export async function forgetSummary(deps: CoreDeps, invitationId: string): Promise<void> {
+  await deps.db.update(invitations).set({ slackMessageTs: null }).where(eq(invitations.id, invitationId));
+}
+
 /** A reply in the summary's thread: every change is one, so the channel stays quiet. */
 export async function replyInThread(client: WebClient, summary: PostedSummary, text: string): Promise<void> {
   await client.chat.postMessage({ channel: summary.channel, thread_ts: summary.ts, text, unfurl_links: false });

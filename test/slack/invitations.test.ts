@@ -3,7 +3,7 @@ import { createInvitation, getInvitation } from '../../src/core/invitations/serv
 import { clearTables, coreDeps } from '../support/app.js';
 import { member, seedChats, seedMembers } from '../support/community.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { buttonPress, CHANNEL, slackHarness, TEAM, USER, type SlackHarness } from '../support/slack.js';
+import { buttonPress, CHANNEL, currentView, slackHarness, stateOf, text, TEAM, USER, type SlackHarness } from '../support/slack.js';
 
 const DAY = 86_400_000;
 
@@ -169,6 +169,35 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
     const stale = await submit(later + DAY);
     expect((await stale.json()).errors.closes).toContain('changed by someone else');
     expect((await getInvitation(get().db, inv.id)).closesAt).toBe(later);
+  });
+
+  it('Edit opens the form with the invitation’s values; saving applies the changes with the version it read and notes them in the thread', async () => {
+    const inv = await invite('Before', 'feedback', 'fr-CA', { responseLimit: 20, target: { type: 'filter', expression: 'country = "CA"' } });
+    await press('list.edit', inv.id);
+    await slack.settle();
+    const { view, id, hash } = currentView(slack.fake);
+    expect(view.title.text).toBe('Edit invitation');
+    expect(view.submit.text).toBe('Save changes');
+    const initialOf = (block: string) => view.blocks.find((b: any) => b.block_id === block)?.element;
+    expect(initialOf('name').initial_value).toBe('Before');
+    expect(initialOf('limit').initial_value).toBe('20');
+    expect(initialOf('filter_expression').initial_value).toBe('country = "CA"');
+    expect(initialOf('sms_body.fr-CA').initial_value).toBe('Donnez votre avis {{link}}');
+    expect(JSON.parse(view.private_metadata)).toMatchObject({ chat: 'feedback', locale: 'fr-CA', target: 'filter', editing: { id: inv.id, version: 1 } });
+
+    const save = (entered: Record<string, Record<string, unknown>>) =>
+      slack.interact({ type: 'view_submission', team: { id: TEAM }, user: { id: USER, team_id: TEAM }, view: { ...view, id, hash, state: { values: stateOf(view, entered) } } });
+    expect(await (await save({ name: text('After'), limit: text('30') })).text()).toBe('');
+    await slack.settle();
+    const edited = await getInvitation(get().db, inv.id);
+    expect(edited).toMatchObject({ name: 'After', responseLimit: 30, version: 2, opensAt: inv.opensAt });
+    const thread = slack.fake.callsTo('chat.postMessage').at(-1)!.args;
+    expect(thread.text).toBe(`Edited by <@${USER}>: name: “Before” → “After”; responseLimit: “20” → “30”`);
+
+    // The same modal again: its version is stale now, and nothing is overwritten.
+    const stale = await (await save({ name: text('Lost update') })).json();
+    expect(stale.errors.name).toContain('changed by someone else');
+    expect((await getInvitation(get().db, inv.id)).name).toBe('After');
   });
 
   it('only SLACK_MANAGERS (users or members of their user groups) may close', async () => {

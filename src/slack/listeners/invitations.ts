@@ -10,13 +10,16 @@ import { closeInvitation, getInvitation, invitationCounts, listInvitations } fro
 import { localeTag } from '../../core/validators.js';
 import { invitationStatuses, type Invitation } from '../../db/schema.js';
 import type { SlackDeps } from '../deps.js';
-import { findChatByName } from '../invite-model.js';
+import { findChatByName, inviteModel } from '../invite-model.js';
 import { isManager } from '../managers.js';
 import { publishSummary, replyInThread } from '../summary.js';
 import { helpText } from '../views/help.js';
 import { invitationDetail } from '../views/invitation-detail.js';
 import { invitationList, listActions, type ListedInvitation, type ListQuery } from '../views/invitation-list.js';
 import { summaryActions } from '../views/summary.js';
+import { inviteModal } from '../views/invite-modal.js';
+import { plain } from '../views/text.js';
+import { editModalState } from '../edit-form.js';
 
 const PAGE_SIZE = 10;
 
@@ -111,6 +114,21 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
     const invitation = await getInvitation(deps.db, id);
     const [counts, chat] = await Promise.all([invitationCounts(deps.db, id), getChat(deps.db, invitation.chatId)]);
     await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: invitationDetail(invitation, counts, chat.name) });
+  });
+
+  app.action(listActions.edit, async ({ ack, body, client, respond }) => {
+    await ack();
+    const user = body.user.id;
+    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    const invitation = await getInvitation(deps.db, buttonValue(body));
+    if (invitation.status !== 'scheduled') return void (await tell(`*${invitation.name}* is ${invitation.status}: only a scheduled invitation can be edited (an open one can still be extended or closed).`));
+    const channel = (body as { channel?: { id?: string } }).channel?.id ?? invitation.slackChannelId ?? '';
+    const { meta, initial } = editModalState(invitation, channel);
+    // Open first (the trigger_id expires in 3 s), then check who may save: the save checks again.
+    const opened = await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: inviteModal(await inviteModel(deps, meta, { initial })) });
+    if (!(await isManager(client, managers, user))) {
+      await client.views.update({ view_id: opened.view!.id!, view: { type: 'modal', title: plain('Edit invitation'), close: plain('Close'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Only the invitation managers of this workspace can edit invitations.' } }] } });
+    }
   });
 
   /** A button only managers may use, whose change the core makes on the invitation in its value. */

@@ -1,15 +1,15 @@
 // `/invite [chat]` → the "New invitation" modal: opened first (the trigger_id lives 3 s), re-rendered
 // as choices are made, validated by the core on submit with errors shown under their fields.
-import type { App } from '@slack/bolt';
+import type { App, ViewResponseAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { listChats } from '../../core/chats/service.js';
-import { NotFoundError, ValidationError, fieldPath, type FieldProblem } from '../../core/errors.js';
-import { invitationCreateInput } from '../../core/invitations/input.js';
+import { ConflictError, NotFoundError, ValidationError, fieldPath, type FieldProblem } from '../../core/errors.js';
+import { invitationCreateInput, invitationPatchInput } from '../../core/invitations/input.js';
 import { audiencePreviewInput, previewUnsavedAudience } from '../../core/invitations/preview.js';
 import { needsApproval } from '../../core/invitations/approval.js';
-import { checkInvitation, createInvitation } from '../../core/invitations/service.js';
+import { checkInvitation, createInvitation, getInvitation, updateInvitation } from '../../core/invitations/service.js';
 import type { SlackDeps } from '../deps.js';
 import { blockErrors, conditionRowErrors, invitationFormFromState, isMemberLocal, readMeta, selectedOf, textOf, viewStateValues, type ViewStateValues } from '../invite-form.js';
 import { inviteModel } from '../invite-model.js';
@@ -17,7 +17,9 @@ import { isManager } from '../managers.js';
 import { renderPreview, type RenderedPreview } from '../message-preview.js';
 import { messagePreviewModal, renderedBlocks } from '../views/message-preview.js';
 import { plain } from '../views/text.js';
-import { publishSummary } from '../summary.js';
+import { patchFromForm } from '../edit-form.js';
+import { forgetSummary, publishSummary, replyInThread } from '../summary.js';
+import { changeLines } from '../views/invitation-text.js';
 import { audienceLines } from '../views/audience.js';
 import { helpText } from '../views/help.js';
 import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, MAX_ROWS, MAX_STATIC_OPTIONS, option, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
@@ -154,6 +156,37 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     await rerender(client, view, inviteModal(await inviteModel(deps, meta, { audience: lines, smsBody })));
   });
 
+  /** An edit submitted from the modal: the core checks it against the version the modal was opened at. */
+  async function saveEdit(
+    meta: InviteModalMeta,
+    values: ViewStateValues,
+    form: Record<string, unknown>,
+    user: string,
+    client: WebClient,
+    ack: (response?: ViewResponseAction) => Promise<void>,
+  ): Promise<void> {
+    const editing = meta.editing!;
+    const current = await getInvitation(deps.db, editing.id);
+    const patch = invitationPatchInput.safeParse(patchFromForm(form, current, editing.version));
+    let result: Awaited<ReturnType<typeof updateInvitation>>;
+    try {
+      if (!patch.success) throw new ValidationError(zodProblems(patch.error));
+      result = await updateInvitation(deps, editing.id, patch.data, `slack:${user}`);
+    } catch (error) {
+      if (error instanceof ValidationError) return ack({ response_action: 'errors', errors: blockErrors(error.problems, meta, values) });
+      if (error instanceof ConflictError) return ack({ response_action: 'errors', errors: { [inviteBlocks.name]: error.message } });
+      throw error;
+    }
+    await ack();
+    const fields = Object.keys(result.changes);
+    if (fields.length === 0) return;
+    // A new status channel gets a new summary; the old one stays where it was.
+    if (result.changes.slackChannelId) await forgetSummary(deps, editing.id);
+    const summary = await publishSummary(deps, client, editing.id);
+    if (summary) await replyInThread(client, summary, `Edited by <@${user}>: ${changeLines(result.changes)}`);
+    deps.logger.log('info', 'slack.invitation_edited', { invitation: editing.id, user, fields: fields.join(',') });
+  }
+
   /** The message as one example member would get it, from the form as it stands. */
   async function renderFromView(body: unknown): Promise<{ preview?: RenderedPreview; problems?: string[] }> {
     const view = readView((body as { view?: unknown }).view);
@@ -208,6 +241,7 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     const rowErrors = conditionRowErrors(view.values, meta);
     if (Object.keys(rowErrors).length > 0) return ack({ response_action: 'errors', errors: rowErrors });
     const form = invitationFormFromState(view.values, meta, timeZone);
+    if (meta.editing) return saveEdit(meta, view.values, form, user, client, ack as (response?: ViewResponseAction) => Promise<void>);
     const parsed = invitationCreateInput.safeParse(form);
     let created: Awaited<ReturnType<typeof createInvitation>>;
     try {

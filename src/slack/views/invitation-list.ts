@@ -7,6 +7,7 @@ import { escapeMrkdwn, plain } from './text.js';
 
 export const listActions = {
   view: 'list.view',
+  edit: 'list.edit',
   close: 'list.close',
   next: 'list.next',
 } as const;
@@ -28,6 +29,7 @@ export interface ListQuery {
 function row({ invitation: inv, counts, chatName }: ListedInvitation): KnownBlock[] {
   const limit = inv.responseLimit ? ` / limit ${inv.responseLimit.toLocaleString('en-US')}` : '';
   const buttons: ActionsBlockElement[] = [{ type: 'button', action_id: listActions.view, value: inv.id, text: plain('View') }];
+  if (inv.status === 'scheduled') buttons.push({ type: 'button', action_id: listActions.edit, value: inv.id, text: plain('Edit') });
   if (inv.status === 'scheduled' || inv.status === 'open') {
     buttons.push({
       type: 'button',

@@ -90,3 +90,17 @@ export function invitationHeading(inv: Invitation, chatName: string): KnownBlock
     },
   ];
 }
+
+function changedValue(field: string, value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (field.endsWith('At') && typeof value === 'number') return slackDate(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `“${escapeMrkdwn(truncate(text, 120))}”`;
+}
+
+/** An edit's changes, field by field, before → after (the audit trail's `changes`). */
+export function changeLines(changes: Record<string, { from: unknown; to: unknown }>): string {
+  return Object.entries(changes)
+    .map(([field, { from, to }]) => `${field}: ${changedValue(field, from)} → ${changedValue(field, to)}`)
+    .join('; ');
+}

@@ -61,6 +61,8 @@ export interface InviteModalMeta {
   confirmed?: number;
   /** Ids of the filter builder's condition rows, in order. */
   rows?: number[];
+  /** Set when the modal edits a scheduled invitation (with the version it was read at). */
+  editing?: { id: string; version: number };
 }
 
 export interface InviteModalModel {
@@ -77,6 +79,8 @@ export interface InviteModalModel {
   audience?: string[];
   /** The send guard's question, shown above the submit button. */
   confirmation?: string;
+  /** Initial element values by block (message blocks without their locale suffix), when editing. */
+  initial?: Record<string, Record<string, unknown>>;
   now: number;
 }
 
@@ -119,6 +123,7 @@ function header(text: string): KnownBlock {
 }
 
 function chatBlock(model: InviteModalModel): KnownBlock {
+  if (model.meta.editing && model.chat) return context(`*Chat:* ${model.chat.name.replaceAll('<', '&lt;')} (an invitation keeps its chat)`);
   const selected = model.chat ? option(model.chat.name, model.chat.id) : undefined;
   if (model.chatCount > MAX_STATIC_OPTIONS) {
     return input(inviteBlocks.chat, 'Chat', { type: 'external_select', min_query_length: 0, placeholder: plain('Search chats'), ...(selected ? { initial_option: selected } : {}) }, { dispatch: true });
@@ -256,6 +261,15 @@ function messageBlocks(model: InviteModalModel): KnownBlock[] {
   ];
 }
 
+/** Puts an edited invitation's values into the inputs (Slack keeps them until the user changes them). */
+function applyInitial(blocks: KnownBlock[], initial: Record<string, Record<string, unknown>>): void {
+  for (const block of blocks) {
+    if (block.type !== 'input' || !block.block_id) continue;
+    const values = initial[block.block_id.split('.')[0]!];
+    if (values) Object.assign(block.element, values);
+  }
+}
+
 export function inviteModal(model: InviteModalModel): View {
   const blocks: KnownBlock[] = [
     chatBlock(model),
@@ -269,11 +283,12 @@ export function inviteModal(model: InviteModalModel): View {
     input(inviteBlocks.statusChannel, 'Post the status summary in', { type: 'conversations_select', initial_conversation: model.meta.channel, filter: { include: ['public', 'private'], exclude_bot_users: true } }),
   ];
   if (model.confirmation) blocks.push({ type: 'section', block_id: 'confirmation', text: { type: 'mrkdwn', text: `:warning: ${model.confirmation}` } });
+  if (model.initial) applyInitial(blocks, model.initial);
   return {
     type: 'modal',
     callback_id: INVITE_CALLBACK_ID,
-    title: plain('New invitation'),
-    submit: plain(model.confirmation ? 'Confirm and schedule' : 'Schedule'),
+    title: plain(model.meta.editing ? 'Edit invitation' : 'New invitation'),
+    submit: plain(model.meta.editing ? 'Save changes' : model.confirmation ? 'Confirm and schedule' : 'Schedule'),
     close: plain('Cancel'),
     private_metadata: JSON.stringify(model.meta),
     blocks,

@@ -1,0 +1,70 @@
+// Editing from Slack: a scheduled invitation → the modal's metadata and initial values; the
+// submitted form → the core's patch (only what the form can express; the version it was read at).
+import { printFilter } from '../core/targeting/filter/print.js';
+import type { Target } from '../core/targeting/target.js';
+import type { Invitation } from '../db/schema.js';
+import { inviteBlocks, MAX_INPUT, option, type InviteModalMeta, type TargetType } from './views/invite-modal.js';
+
+const text = (value: string | null | undefined) => (value && value.length <= MAX_INPUT ? { initial_value: value } : {});
+const seconds = (epochMs: number) => ({ initial_date_time: Math.floor(epochMs / 1000) });
+
+function targetInitial(target: Target): Record<string, Record<string, unknown>> {
+  const expression = (t: Extract<Target, { type: 'filter' }>) => t.expression ?? printFilter(t.filter);
+  switch (target.type) {
+    case 'all':
+      return {};
+    case 'filter':
+      return { [inviteBlocks.filterExpression]: text(expression(target)) };
+    case 'members':
+      return { [inviteBlocks.memberIds]: text(target.ids.join('\n')) };
+    case 'sample':
+      return {
+        [inviteBlocks.sampleSize]: text(target.size !== undefined ? String(target.size) : `${target.percent}%`),
+        ...(target.from.type === 'filter' ? { [inviteBlocks.sampleFrom]: text(expression(target.from)) } : {}),
+      };
+  }
+}
+
+const channelLabels = { email: 'Email', sms: 'SMS', preference: "Each member's preference" } as const;
+
+export function editModalState(inv: Invitation, channel: string): { meta: InviteModalMeta; initial: Record<string, Record<string, unknown>> } {
+  const target = inv.target as Target;
+  const meta: InviteModalMeta = { channel, chat: inv.chatId, locale: inv.locale, target: target.type as TargetType, editing: { id: inv.id, version: inv.version } };
+  const initial: Record<string, Record<string, unknown>> = {
+    [inviteBlocks.name]: text(inv.name),
+    [inviteBlocks.description]: text(inv.description),
+    [inviteBlocks.opens]: seconds(inv.opensAt),
+    [inviteBlocks.closes]: seconds(inv.closesAt),
+    [inviteBlocks.limit]: inv.responseLimit ? { initial_value: String(inv.responseLimit) } : {},
+    [inviteBlocks.memberLocal]: inv.scheduleMode === 'member_local' ? { initial_options: [option("Use these times in each member's own time zone", 'member_local')] } : {},
+    [inviteBlocks.sameLocale]: inv.sameLocaleOnly ? { initial_options: [option(`Only target members with the same preferred locale as the chat locale (${inv.locale})`, 'same_locale')] } : {},
+    [inviteBlocks.channel]: { initial_option: option(channelLabels[inv.channel], inv.channel) },
+    [inviteBlocks.emailSubject]: text(inv.emailSubject),
+    [inviteBlocks.emailBody]: text(inv.emailBody),
+    [inviteBlocks.smsBody]: text(inv.smsBody),
+    [inviteBlocks.statusChannel]: inv.slackChannelId ? { initial_conversation: inv.slackChannelId } : {},
+    ...targetInitial(target),
+  };
+  return { meta, initial };
+}
+
+/** A time from the picker (whole seconds) that is the stored one. */
+function sameTime(value: unknown, local: string | null, instant: number): boolean {
+  return typeof value === 'string' && (value === local || Date.parse(value) === Math.floor(instant / 1000) * 1000);
+}
+
+/**
+ * The patch an edit submits: the form minus the chat (an invitation keeps it), and minus times
+ * left as they were (the picker drops milliseconds; an unchanged open time would otherwise be
+ * checked against now).
+ */
+export function patchFromForm(form: Record<string, unknown>, current: Invitation, version: number): Record<string, unknown> {
+  const { chatId: _chat, ...fields } = form;
+  if (fields.opensAt === undefined || sameTime(fields.opensAt, current.opensLocal, current.opensAt)) delete fields.opensAt;
+  if (sameTime(fields.closesAt, current.closesLocal, current.closesAt)) delete fields.closesAt;
+  // A sample keeps its seed: the draw stays the one that was previewed and audited.
+  const target = fields.target as { type?: string } | undefined;
+  const stored = current.target as Target;
+  if (target?.type === 'sample' && stored.type === 'sample') fields.target = { ...target, seed: stored.seed };
+  return { ...fields, version };
+}
