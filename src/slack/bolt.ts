@@ -7,7 +7,7 @@ import type { SlackDeps } from './deps.js';
 import { registerExtendListeners } from './listeners/extend.js';
 import { registerInvitationListeners } from './listeners/invitations.js';
 import { registerInviteListeners } from './listeners/invite.js';
-import { interactiveClientOptions } from './web.js';
+import { backgroundClientOptions, interactiveClientOptions } from './web.js';
 
 /**
  * Bolt's own messages, warnings and errors only, cut short: at debug level Bolt prints request
@@ -28,7 +28,11 @@ function boltLogger(logger: Logger): SlackLogger {
 }
 
 export function createBoltApp(deps: SlackDeps, receiver: Receiver | { socketMode: true; appToken: string }): App {
-  const transport = 'socketMode' in receiver ? { socketMode: true, appToken: receiver.appToken } : { receiver };
+  const transport =
+    'socketMode' in receiver
+      ? // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
+        { socketMode: true, appToken: receiver.appToken, installerOptions: { clientOptions: backgroundClientOptions(deps.slack) } }
+      : { receiver };
   const app = new App({
     ...transport,
     // One workspace, one bot token. Given as `token`, Bolt would call auth.test (at start-up or on

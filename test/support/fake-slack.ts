@@ -3,6 +3,7 @@
 // `{ ok: false, error }` with HTTP 200, or HTTP 429 with Retry-After.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface SlackCall {
   method: string;
@@ -26,6 +27,10 @@ export interface FakeSlack {
   fail(method: string, failure: Failure, times?: number): void;
   users: Map<string, { tz?: string; email?: string; phone?: string; name?: string }>;
   userGroups: Map<string, string[]>;
+  /** Socket Mode: resolves once an app has connected (apps.connections.open, then the WebSocket). */
+  socketConnected(): Promise<void>;
+  /** Sends an envelope over the Socket Mode connection; resolves with the app's acknowledgement. */
+  socketSend(type: string, payload: Record<string, unknown>): Promise<{ envelope_id: string; payload?: Record<string, unknown> }>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -84,6 +89,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const members = userGroups.get(String(args.usergroup));
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
       }
+      case 'apps.connections.open':
+        return { ok: true, url: `ws://127.0.0.1:${socketPort}/link/?ticket=t` };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users).slice(1)}` } };
       default:
@@ -125,12 +132,38 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+
+  // Socket Mode: Slack says hello on connect, sends envelopes, and waits for each envelope_id back.
+  const sockets = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => sockets.once('listening', () => resolve()));
+  const socketPort = (sockets.address() as AddressInfo).port;
+  let socket: WebSocket | undefined;
+  let connected!: () => void;
+  const onConnected = new Promise<void>((resolve) => (connected = resolve));
+  const acks = new Map<string, (ack: { envelope_id: string; payload?: Record<string, unknown> }) => void>();
+  sockets.on('connection', (ws) => {
+    socket = ws;
+    ws.on('message', (data) => {
+      const ack = JSON.parse(String(data)) as { envelope_id: string; payload?: Record<string, unknown> };
+      acks.get(ack.envelope_id)?.(ack);
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A0APP' } }));
+    connected();
+  });
   return {
     url: `http://127.0.0.1:${port}/api/`,
     responseUrl: `http://127.0.0.1:${port}/commands/T0001/1/secret`,
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     fail: (method, failure, times = 1) => void failures.set(method, { failure, times }),
+    socketConnected: () => onConnected,
+    socketSend(type, payload) {
+      const envelopeId = `env-${++sequence}`;
+      return new Promise((resolve) => {
+        acks.set(envelopeId, resolve);
+        socket!.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api' }));
+      });
+    },
     users,
     userGroups,
     reset() {
@@ -139,6 +172,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       users.clear();
       userGroups.clear();
     },
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+    },
   };
 }
