@@ -91,7 +91,10 @@ export async function benchSlack(): Promise<Figures> {
     const acks: number[] = [];
     const floors: number[] = [];
     const sentAt = new Map<string, number>();
-    for (let round = 0; round < ROUNDS; round++) {
+    // Round 0 warms both servers up (first requests compile code paths and open connections) and is
+    // not counted: it alone held the 1% slowest requests.
+    for (let round = 0; round <= ROUNDS; round++) {
+      const counted = round > 0;
       const requests = await Promise.all(
         Array.from({ length: CONCURRENCY }, async (_, k) => {
           const i = round * CONCURRENCY + k;
@@ -100,15 +103,17 @@ export async function benchSlack(): Promise<Figures> {
         }),
       );
       // The floor first: after the real burst, the server's work after its acks would steal its CPU.
-      floors.push(...(await Promise.all(requests.map(({ body, headers }) => timed(`${floorUrl}/floor`, body, headers)))));
-      acks.push(
-        ...(await Promise.all(
-          requests.map(({ i, body, headers }) => {
-            if (i % 2 === 0) sentAt.set(`${i}.1.t`, Date.now());
-            return timed(`${appUrl}/slack/events`, body, headers);
-          }),
-        )),
+      const floorTimes = await Promise.all(requests.map(({ body, headers }) => timed(`${floorUrl}/floor`, body, headers)));
+      const ackTimes = await Promise.all(
+        requests.map(({ i, body, headers }) => {
+          if (i % 2 === 0 && counted) sentAt.set(`${i}.1.t`, Date.now());
+          return timed(`${appUrl}/slack/events`, body, headers);
+        }),
       );
+      if (counted) {
+        floors.push(...floorTimes);
+        acks.push(...ackTimes);
+      }
       // Each burst meets an idle server: wait until the work after the acks (a views.open per
       // command, a respond per button) has reached the local Slack server.
       const expected = (round + 1) * (CONCURRENCY / 2);
@@ -116,7 +121,10 @@ export async function benchSlack(): Promise<Figures> {
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-    const opens = fake.callsTo('views.open').map((c) => c.at - sentAt.get(String(c.args.trigger_id))!);
+    const opens = fake
+      .callsTo('views.open')
+      .filter((c) => sentAt.has(String(c.args.trigger_id)))
+      .map((c) => c.at - sentAt.get(String(c.args.trigger_id))!);
     const ackP99 = percentile(acks, 99);
     const floorP99 = percentile(floors, 99);
     return {

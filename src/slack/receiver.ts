@@ -51,8 +51,14 @@ function ackResponse(response: unknown): Response {
   return Response.json(response);
 }
 
+/** How long work after an ack may be held back while other requests wait for theirs. */
+const MAX_DEFER_MS = 500;
+
 export class SlackHttpReceiver implements Receiver {
   private bolt: App | undefined;
+  /** Requests received and not yet answered: work after an ack waits until none are left. */
+  private unanswered = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: SlackReceiverOptions) {}
 
@@ -69,7 +75,37 @@ export class SlackHttpReceiver implements Receiver {
     return Promise.resolve();
   }
 
+  /** Resolves when no request is waiting for its ack (or after MAX_DEFER_MS, so work never starves). */
+  private whenIdle(): Promise<void> {
+    if (this.unanswered === 0) return new Promise((next) => setTimeout(next, 0));
+    return new Promise((next) => {
+      const timer = setTimeout(next, MAX_DEFER_MS);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        next();
+      });
+    });
+  }
+
+  private answered(): void {
+    this.unanswered--;
+    if (this.unanswered > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    // After the current turn, so the last response is written first.
+    setTimeout(() => waiters.forEach((wake) => wake()), 0);
+  }
+
   async handle(request: Request, waitUntil: WaitUntil): Promise<Response> {
+    this.unanswered++;
+    try {
+      return await this.respond(request, waitUntil);
+    } finally {
+      this.answered();
+    }
+  }
+
+  private async respond(request: Request, waitUntil: WaitUntil): Promise<Response> {
     const { logger } = this.options;
     const rawBody = await request.text();
     const contentType = request.headers.get('content-type') ?? '';
@@ -108,8 +144,8 @@ export class SlackHttpReceiver implements Receiver {
     if (!answersWithContent(body)) {
       const bolt = this.bolt;
       waitUntil(
-        // Started after this response is written, so a burst's acks do not queue behind its work.
-        new Promise((next) => setTimeout(next, 0)).then(() => bolt.processEvent({ body, retryNum, retryReason: request.headers.get('x-slack-retry-reason') ?? undefined, ack: async () => undefined })).catch((error: unknown) => {
+        // Acks go first: the work starts once no other request is waiting for its ack.
+        this.whenIdle().then(() => bolt.processEvent({ body, retryNum, retryReason: request.headers.get('x-slack-retry-reason') ?? undefined, ack: async () => undefined })).catch((error: unknown) => {
           logger.log('error', 'slack.listener_failed', { message: error instanceof Error ? error.message : String(error), acked: true });
         }),
       );
