@@ -51,6 +51,22 @@ describeEachDatabase('invitations API', (get) => {
     expect(audit.body.items).toEqual([expect.objectContaining({ action: 'created', actor: 'api:U123' })]);
   });
 
+  it('an Idempotency-Key makes a retried create return the first invitation (200), not a second one', async () => {
+    const { call } = await setup();
+    const first = await call('POST', '/api/invitations', form(), { 'idempotency-key': 'req-1' });
+    const again = await call('POST', '/api/invitations', form({ name: 'A retry that changed its mind' }), { 'idempotency-key': 'req-1' });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body.invitation.id).toBe(first.body.invitation.id);
+    expect(again.body.invitation.name).toBe(first.body.invitation.name);
+    const other = await call('POST', '/api/invitations', form(), { 'idempotency-key': 'req-2' });
+    expect(other.status).toBe(201);
+    expect((await call('GET', '/api/invitations')).body.items).toHaveLength(2);
+    const tooLong = await call('POST', '/api/invitations', form(), { 'idempotency-key': 'x'.repeat(201) });
+    expect(tooLong.status).toBe(422);
+    expect(JSON.stringify(tooLong.body)).toContain('idempotency-key');
+  });
+
   it('asks for the locale of a multi-locale chat before the target', async () => {
     const { call } = await setup();
     const res = await call('POST', '/api/invitations', form({ chatId: 'feedback' }));

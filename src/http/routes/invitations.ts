@@ -49,6 +49,15 @@ const auditSchema = z.object({
 const actorHeader = z.object({ 'x-actor': z.string().max(100).optional() });
 const actorOf = (headers: { 'x-actor'?: string | undefined }) => (headers['x-actor'] ? `api:${headers['x-actor']}` : 'api');
 
+const createHeaders = actorHeader.extend({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Retrying a create with the same key returns the first invitation (200) instead of creating another.'),
+});
+
 export function invitationRoutes(deps: CoreDeps) {
   const app = createRouter();
 
@@ -58,11 +67,21 @@ export function invitationRoutes(deps: CoreDeps) {
       path: '/invitations',
       tags: ['Invitations'],
       summary: 'Create (schedule) an invitation',
-      request: { headers: actorHeader, ...jsonBody(invitationCreateInput) },
-      responses: { 201: json(z.object({ invitation: invitationSchema, validation: validationSchema }), 'Scheduled'), ...errorResponses },
+      request: { headers: createHeaders, ...jsonBody(invitationCreateInput) },
+      responses: {
+        201: json(z.object({ invitation: invitationSchema, validation: validationSchema }), 'Scheduled'),
+        200: json(z.object({ invitation: invitationSchema, validation: validationSchema }), 'Already created with this Idempotency-Key: the same invitation'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
-      const { invitation, details } = await createInvitation(deps, c.req.valid('json'), actorOf(c.req.valid('header')));
+      const headers = c.req.valid('header');
+      const key = headers['idempotency-key'];
+      const { invitation, details, replayed } = await createInvitation(deps, c.req.valid('json'), actorOf(headers), key ? { idempotencyKey: `api:${key}` } : {});
+      if (replayed) {
+        c.header('Idempotent-Replayed', 'true');
+        return c.json({ invitation: invitationView(invitation), validation: details }, 200);
+      }
       return c.json({ invitation: invitationView(invitation), validation: details }, 201);
     },
   );
