@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { bodyLimit } from 'hono/body-limit';
 import type { CoreDeps } from './core/deps.js';
+import type { InvitationChangeListener } from './core/invitations/changes.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, problemResponse } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
@@ -11,7 +12,7 @@ import { chatRoutes } from './http/routes/chats.js';
 import { invitationRoutes } from './http/routes/invitations.js';
 import { memberRoutes } from './http/routes/members.js';
 import type { SlackRequestHandler } from './slack/http.js';
-import type { WaitUntil } from './slack/receiver.js';
+import { waitUntilOf, type WaitUntil } from './http/wait-until.js';
 
 export interface AppDeps extends CoreDeps {
   apiToken: string;
@@ -19,6 +20,8 @@ export interface AppDeps extends CoreDeps {
   slack?: SlackRequestHandler;
   /** Keeps work alive after the response (Node: the entry's collector; Workers: the request's ctx). */
   waitUntil?: WaitUntil;
+  /** Told of changes made through the API (the Slack summaries follow them). */
+  changes?: InvitationChangeListener;
 }
 
 const MAX_SLACK_BODY_BYTES = 1024 * 1024;
@@ -43,8 +46,7 @@ export function createApp(deps: AppDeps) {
       if (!deps.slack) {
         return problemResponse(c, { type: 'about:blank', title: 'Slack is not configured', status: 503, detail: 'Set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (see README, "Slack app").' });
       }
-      const waitUntil = deps.waitUntil ?? ((work: Promise<unknown>) => c.executionCtx.waitUntil(work));
-      return deps.slack(c.req.raw, waitUntil);
+      return deps.slack(c.req.raw, waitUntilOf(deps.waitUntil, c));
     },
   );
 

@@ -14,6 +14,9 @@ import { openDatabase, tuneEmbeddedFile } from '../db/open.js';
 import { createBoltApp } from '../slack/bolt.js';
 import type { SlackDeps } from '../slack/deps.js';
 import { slackRequestHandler, type SlackRequestHandler } from '../slack/http.js';
+import { slackChangeListener } from '../slack/notifier.js';
+import { backgroundClient } from '../slack/web.js';
+import type { InvitationChangeListener } from '../core/invitations/changes.js';
 
 /**
  * Without API_TOKEN a newcomer still gets a working API: a random token is kept in
@@ -46,7 +49,7 @@ function pendingWork(logger: Logger) {
  * Slack waits for credentials: with SLACK_APP_TOKEN it connects over Socket Mode (no public URL
  * needed), else SLACK_SIGNING_SECRET makes POST /slack/events live.
  */
-async function startSlack(config: Config, core: CoreDeps): Promise<{ handler?: SlackRequestHandler; mode: string }> {
+async function startSlack(config: Config, core: CoreDeps): Promise<{ handler?: SlackRequestHandler; changes?: InvitationChangeListener; mode: string }> {
   if (!config.SLACK_BOT_TOKEN) return { mode: 'off (no SLACK_BOT_TOKEN)' };
   const deps: SlackDeps = {
     ...core,
@@ -59,12 +62,13 @@ async function startSlack(config: Config, core: CoreDeps): Promise<{ handler?: S
       largeAudience: config.LARGE_AUDIENCE,
     },
   };
+  const changes = slackChangeListener(deps, backgroundClient(deps.slack));
   if (config.SLACK_APP_TOKEN) {
     await createBoltApp(deps, { socketMode: true, appToken: config.SLACK_APP_TOKEN }).start();
-    return { mode: 'socket' };
+    return { changes, mode: 'socket' };
   }
   if (!config.SLACK_SIGNING_SECRET) return { mode: 'off (no SLACK_SIGNING_SECRET)' };
-  return { handler: slackRequestHandler(deps), mode: 'http' };
+  return { handler: slackRequestHandler(deps), changes, mode: 'http' };
 }
 
 async function main(): Promise<void> {
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
   const core: CoreDeps = { db, clock: systemClock, logger, settings: { cooldownDays: config.COOLDOWN_DAYS, publicBaseUrl: config.PUBLIC_BASE_URL } };
   const work = pendingWork(logger);
   const slack = await startSlack(config, core);
-  const app = createApp({ ...core, apiToken: token, slack: slack.handler, waitUntil: work.waitUntil });
+  const app = createApp({ ...core, apiToken: token, slack: slack.handler, changes: slack.changes, waitUntil: work.waitUntil });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {
     logger.log('info', 'server.started', {
       port: info.port,

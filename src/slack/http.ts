@@ -1,7 +1,8 @@
 // POST /slack/events: Slack's signed requests, handed to Bolt through SlackHttpReceiver.
 import type { SlackDeps } from './deps.js';
 import { createBoltApp } from './bolt.js';
-import { SlackHttpReceiver, type WaitUntil } from './receiver.js';
+import type { WaitUntil } from '../http/wait-until.js';
+import { SlackHttpReceiver } from './receiver.js';
 
 export type SlackRequestHandler = (request: Request, waitUntil: WaitUntil) => Promise<Response>;
 

@@ -8,9 +8,9 @@
 // of 50 (bench/slack.ts): p50 28–36 ms, p99 95–154 ms.
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../core/logger.js';
+import type { WaitUntil } from '../http/wait-until.js';
 import { verifySlackSignature } from './signature.js';
 
-export type WaitUntil = (work: Promise<unknown>) => void;
 
 export interface SlackReceiverOptions {
   signingSecret: string;

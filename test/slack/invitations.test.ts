@@ -200,6 +200,26 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
     expect((await getInvitation(get().db, inv.id)).name).toBe('After');
   });
 
+  it('changes made through the API follow in Slack: the summary is posted, updated, and each change replied in its thread', async () => {
+    const created = await slack.api('POST', '/api/invitations', { chatId: 'onboarding', name: 'From the API', closesAt: new Date(slack.clock.now() + 7 * DAY).toISOString(), target: { type: 'all' }, message: { channel: 'email' }, slackChannelId: CHANNEL }, { 'x-actor': 'ops' });
+    expect(created.status).toBe(201);
+    const { invitation } = (await created.json()) as { invitation: { id: string; version: number } };
+    await slack.settle();
+    const posted = slack.fake.callsTo('chat.postMessage')[0]!;
+    expect(posted.args.channel).toBe(CHANNEL);
+    const ts = posted.response!.ts;
+
+    expect((await slack.api('PATCH', `/api/invitations/${invitation.id}`, { version: 1, name: 'Renamed', responseLimit: 10 }, { 'x-actor': 'ops' })).status).toBe(200);
+    await slack.settle();
+    expect(slack.fake.callsTo('chat.update').at(-1)!.args).toMatchObject({ channel: CHANNEL, ts });
+    expect(slack.fake.callsTo('chat.postMessage').at(-1)!.args).toMatchObject({ thread_ts: ts, text: 'Edited by api:ops: name: “From the API” → “Renamed”; responseLimit: — → “10”' });
+
+    expect((await slack.api('POST', `/api/invitations/${invitation.id}/close`, undefined, { 'x-actor': 'ops' })).status).toBe(200);
+    await slack.settle();
+    expect(slack.fake.callsTo('chat.postMessage').at(-1)!.args).toMatchObject({ thread_ts: ts, text: 'Closed by api:ops.' });
+    expect(JSON.stringify(slack.fake.callsTo('chat.update').at(-1)!.args.blocks)).toContain('Closed (closed by api:ops)');
+  });
+
   it('only SLACK_MANAGERS (users or members of their user groups) may close', async () => {
     const inv = await invite('Guarded', 'onboarding', 'en-US');
     await press('list.close', inv.id, 'U0STRANGER');

@@ -6,6 +6,8 @@ import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { Db } from '../../src/db/client.js';
 import type { SlackSettings } from '../../src/slack/deps.js';
 import { slackRequestHandler } from '../../src/slack/http.js';
+import { slackChangeListener } from '../../src/slack/notifier.js';
+import { backgroundClient } from '../../src/slack/web.js';
 import { hmacSha256Hex } from '../../src/slack/signature.js';
 import { coreDeps, manualClock, TEST_API_TOKEN } from './app.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
@@ -29,6 +31,8 @@ export interface SlackHarness {
   post(body: string, contentType: string, headers?: Record<string, string>): Promise<Response>;
   command(command: string, text: string, opts?: { user?: string; team?: string; channel?: string }): Promise<Response>;
   interact(payload: Record<string, unknown>): Promise<Response>;
+  /** The same app's HTTP API, with the API token. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Waits for the work listeners do after their ack. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -45,6 +49,7 @@ export async function slackHarness(db: Db, opts: { settings?: Partial<SlackSetti
     ...core,
     apiToken: TEST_API_TOKEN,
     slack: slackRequestHandler({ ...core, slack }),
+    changes: slackChangeListener({ ...core, slack }, backgroundClient(slack)),
     waitUntil: (work) => {
       pending.add(work);
       void work.finally(() => pending.delete(work));
@@ -74,6 +79,13 @@ export async function slackHarness(db: Db, opts: { settings?: Partial<SlackSetti
         trigger_id: `${Date.now()}.1.trigger`,
       }).toString();
       return post(body, 'application/x-www-form-urlencoded');
+    },
+    async api(method, path, body, headers = {}) {
+      return app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     },
     interact(payload) {
       return post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded');

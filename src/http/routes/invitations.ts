@@ -1,5 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { CoreDeps } from '../../core/deps.js';
+import type { InvitationChange, InvitationChangeListener } from '../../core/invitations/changes.js';
+import { waitUntilOf, type WaitUntil } from '../wait-until.js';
 import { invitationCreateInput, invitationListQuery, invitationPatchInput } from '../../core/invitations/input.js';
 import { audiencePreviewInput, previewSavedAudience, previewUnsavedAudience } from '../../core/invitations/preview.js';
 import {
@@ -58,7 +61,9 @@ const createHeaders = actorHeader.extend({
     .describe('Retrying a create with the same key returns the first invitation (200) instead of creating another.'),
 });
 
-export function invitationRoutes(deps: CoreDeps) {
+export function invitationRoutes(deps: CoreDeps & { changes?: InvitationChangeListener; waitUntil?: WaitUntil }) {
+  const tell = (c: Context, change: InvitationChange) => deps.changes?.changed(change, waitUntilOf(deps.waitUntil, c));
+
   const app = createRouter();
 
   app.openapi(
@@ -78,6 +83,7 @@ export function invitationRoutes(deps: CoreDeps) {
       const headers = c.req.valid('header');
       const key = headers['idempotency-key'];
       const { invitation, details, replayed } = await createInvitation(deps, c.req.valid('json'), actorOf(headers), key ? { idempotencyKey: `api:${key}` } : {});
+      if (!replayed) tell(c, { invitationId: invitation.id, action: 'created', actor: actorOf(headers) });
       if (replayed) {
         c.header('Idempotent-Replayed', 'true');
         return c.json({ invitation: invitationView(invitation), validation: details }, 200);
@@ -141,7 +147,9 @@ export function invitationRoutes(deps: CoreDeps) {
       responses: { 200: json(z.object({ invitation: invitationSchema, validation: validationSchema }), 'Updated'), ...errorResponses, ...notFound, ...conflict },
     }),
     async (c) => {
-      const { invitation, details } = await updateInvitation(deps, c.req.valid('param').id, c.req.valid('json'), actorOf(c.req.valid('header')));
+      const actor = actorOf(c.req.valid('header'));
+      const { invitation, details, changes } = await updateInvitation(deps, c.req.valid('param').id, c.req.valid('json'), actor);
+      if (Object.keys(changes).length > 0) tell(c, { invitationId: invitation.id, action: 'edited', actor, changes });
       return c.json({ invitation: invitationView(invitation), validation: details }, 200);
     },
   );
@@ -155,7 +163,12 @@ export function invitationRoutes(deps: CoreDeps) {
       request: { params: idParam, headers: actorHeader },
       responses: { 200: json(invitationSchema, 'Closed'), ...errorResponses, ...notFound, ...conflict },
     }),
-    async (c) => c.json(invitationView(await closeInvitation(deps, c.req.valid('param').id, actorOf(c.req.valid('header')))), 200),
+    async (c) => {
+      const actor = actorOf(c.req.valid('header'));
+      const invitation = await closeInvitation(deps, c.req.valid('param').id, actor);
+      tell(c, { invitationId: invitation.id, action: 'closed', actor });
+      return c.json(invitationView(invitation), 200);
+    },
   );
 
   app.openapi(

@@ -12,6 +12,7 @@ import { invitationStatuses, type Invitation } from '../../db/schema.js';
 import type { SlackDeps } from '../deps.js';
 import { findChatByName, inviteModel } from '../invite-model.js';
 import { isManager } from '../managers.js';
+import { threadText } from '../notifier.js';
 import { publishSummary, replyInThread } from '../summary.js';
 import { helpText } from '../views/help.js';
 import { invitationDetail } from '../views/invitation-detail.js';
@@ -132,7 +133,7 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
   });
 
   /** A button only managers may use, whose change the core makes on the invitation in its value. */
-  function managerButton(actions: string[], verb: string, change: (id: string, actor: string) => Promise<Invitation>, thread: (user: string) => string): void {
+  function managerButton(actions: string[], verb: 'close' | 'approve', change: (id: string, actor: string) => Promise<Invitation>): void {
     for (const action of actions) {
       app.action(action, async ({ ack, body, client, respond }) => {
         await ack();
@@ -141,7 +142,7 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
         if (!(await isManager(client, managers, user))) return void (await tell(`Only the invitation managers of this workspace can ${verb} invitations.`));
         const outcome = await changeFromSlack(deps, client, user, () => change(buttonValue(body), `slack:${user}`), {
           event: `slack.invitation_${verb}d`,
-          thread: thread(user),
+          thread: threadText({ action: verb === 'close' ? 'closed' : 'approved', actor: `slack:${user}` })!,
           told: (inv) => `${verb === 'close' ? 'Closed' : 'Approved'} *${inv.name}*.`,
         });
         await tell(outcome);
@@ -149,6 +150,6 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
     }
   }
 
-  managerButton([listActions.close, summaryActions.close], 'close', (id, actor) => closeInvitation(deps, id, actor), (user) => `Closed by <@${user}>.`);
-  managerButton([summaryActions.approve], 'approve', (id, actor) => approveInvitation(deps, id, actor), (user) => `Approved by <@${user}>: it opens on time.`);
+  managerButton([listActions.close, summaryActions.close], 'close', (id, actor) => closeInvitation(deps, id, actor));
+  managerButton([summaryActions.approve], 'approve', (id, actor) => approveInvitation(deps, id, actor));
 }

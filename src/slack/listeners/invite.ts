@@ -19,7 +19,7 @@ import { messagePreviewModal, renderedBlocks } from '../views/message-preview.js
 import { plain } from '../views/text.js';
 import { patchFromForm } from '../edit-form.js';
 import { forgetSummary, publishSummary, replyInThread } from '../summary.js';
-import { changeLines } from '../views/invitation-text.js';
+import { threadText } from '../notifier.js';
 import { audienceLines } from '../views/audience.js';
 import { helpText } from '../views/help.js';
 import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, MAX_ROWS, MAX_STATIC_OPTIONS, option, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
@@ -183,7 +183,7 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     // A new status channel gets a new summary; the old one stays where it was.
     if (result.changes.slackChannelId) await forgetSummary(deps, editing.id);
     const summary = await publishSummary(deps, client, editing.id);
-    if (summary) await replyInThread(client, summary, `Edited by <@${user}>: ${changeLines(result.changes)}`);
+    if (summary) await replyInThread(client, summary, threadText({ action: 'edited', actor: `slack:${user}`, changes: result.changes })!);
     deps.logger.log('info', 'slack.invitation_edited', { invitation: editing.id, user, fields: fields.join(',') });
   }
 
