@@ -254,3 +254,12 @@ export const importRows = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.importId, t.seq] })],
 );
+
+/**
+ * Slack Events API deliveries already handled: Slack retries an event it thinks was not received
+ * (X-Slack-Retry-Num), and a retry may reach another process, so the dedupe lives here.
+ */
+export const slackEvents = sqliteTable('slack_events', {
+  eventId: text('event_id').primaryKey(),
+  receivedAt: integer('received_at').notNull(),
+});

@@ -2,7 +2,9 @@
 // Mode for local development), with Bolt's logs turned into our JSON lines.
 import { App, LogLevel, type Receiver } from '@slack/bolt';
 import type { Logger as SlackLogger } from '@slack/logger';
+import { lt } from 'drizzle-orm';
 import type { Logger } from '../core/logger.js';
+import { slackEvents } from '../db/schema.js';
 import type { SlackDeps } from './deps.js';
 import { registerExtendListeners } from './listeners/extend.js';
 import { registerInvitationListeners } from './listeners/invitations.js';
@@ -27,6 +29,17 @@ function boltLogger(logger: Logger): SlackLogger {
   };
 }
 
+/** Records an event id; false when it was already there (a retry of an event already handled). */
+async function firstDelivery(deps: SlackDeps, eventId: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const [, inserted] = await deps.db.batch([
+    // Slack retries within minutes: a day of ids is plenty.
+    deps.db.delete(slackEvents).where(lt(slackEvents.receivedAt, now - 86_400_000)),
+    deps.db.insert(slackEvents).values({ eventId, receivedAt: now }).onConflictDoNothing(),
+  ]);
+  return inserted.rowsAffected === 1;
+}
+
 export function createBoltApp(deps: SlackDeps, receiver: Receiver | { socketMode: true; appToken: string }): App {
   const transport =
     'socketMode' in receiver
@@ -41,6 +54,15 @@ export function createBoltApp(deps: SlackDeps, receiver: Receiver | { socketMode
     clientOptions: interactiveClientOptions(deps.slack),
     logger: boltLogger(deps.logger),
     logLevel: LogLevel.WARN,
+  });
+  // Slack retries an event it believes lost (X-Slack-Retry-Num), possibly to another process.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !(await firstDelivery(deps, eventId))) {
+      deps.logger.log('info', 'slack.event_retry_skipped', { event: eventId });
+      return;
+    }
+    await next();
   });
   registerInviteListeners(app, deps);
   registerInvitationListeners(app, deps);

@@ -3,7 +3,7 @@ import type { ChatWithLocales } from '../../src/core/chats/service.js';
 import type { InvitationCounts } from '../../src/core/invitations/service.js';
 import type { Invitation } from '../../src/db/schema.js';
 import { invitationDetail } from '../../src/slack/views/invitation-detail.js';
-import { invitationList } from '../../src/slack/views/invitation-list.js';
+import { homeView, invitationList } from '../../src/slack/views/invitation-list.js';
 import { inviteModal, targetTypes, type InviteModalModel } from '../../src/slack/views/invite-modal.js';
 import { summaryMessage } from '../../src/slack/views/summary.js';
 import { messageLimitProblems, viewLimitProblems } from '../support/block-kit-limits.js';
@@ -111,6 +111,7 @@ describe('Block Kit limits on the largest views and messages', () => {
     expect(viewLimitProblems(invitationDetail(invitation, counts, chat.name))).toEqual([]);
     const items = Array.from({ length: 10 }, () => ({ invitation, counts, chatName: chat.name }));
     expect(messageLimitProblems(invitationList(items, { status: 'open', locale: 'fr-CA', chatId: chat.id }, long(200, 'z')))).toEqual([]);
+    expect(viewLimitProblems(homeView(items))).toEqual([]);
   });
 
   it('the checker itself catches a violation', () => {

@@ -220,6 +220,26 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
     expect(JSON.stringify(slack.fake.callsTo('chat.update').at(-1)!.args.blocks)).toContain('Closed (closed by api:ops)');
   });
 
+  it('the Home tab lists the newest invitations when opened; a retried event (same event_id) is handled once', async () => {
+    await invite('Shown at home', 'onboarding', 'en-US');
+    const event = JSON.stringify({
+      token: 'x', team_id: TEAM, api_app_id: 'A0APP', type: 'event_callback', event_id: 'Ev0HOME1', event_time: 1, authed_users: [USER],
+      event: { type: 'app_home_opened', user: USER, channel: 'D0HOME', tab: 'home', event_ts: '1.1' },
+    });
+    expect((await slack.post(event, 'application/json')).status).toBe(200);
+    await slack.settle();
+    expect((await slack.post(event, 'application/json', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
+    await slack.settle();
+    const published = slack.fake.callsTo('views.publish');
+    expect(published).toHaveLength(1);
+    expect(published[0]!.args.user_id).toBe(USER);
+    const home = JSON.stringify(published[0]!.args.view);
+    expect(home).toContain('"type":"home"');
+    expect(home).toContain('*Shown at home* · Onboarding · Locale *en-US*');
+    expect(home).toContain('list.edit');
+    expect(home).not.toContain('list.close');
+  });
+
   it('only SLACK_MANAGERS (users or members of their user groups) may close', async () => {
     const inv = await invite('Guarded', 'onboarding', 'en-US');
     await press('list.close', inv.id, 'U0STRANGER');

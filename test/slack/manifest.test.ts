@@ -35,6 +35,7 @@ describe('manifest.yml', () => {
       ['/invitations', 'https://YOUR-HOST/slack/events'],
     ]);
     expect(manifest.settings.interactivity).toMatchObject({ is_enabled: true, request_url: 'https://YOUR-HOST/slack/events' });
+    expect(manifest.settings.event_subscriptions).toEqual({ request_url: 'https://YOUR-HOST/slack/events', bot_events: ['app_home_opened'] });
     expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'chat:write.public', 'users:read', 'users:read.email', 'usergroups:read', 'im:write']);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
   });

@@ -65,7 +65,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     switch (method) {
       case 'views.open':
       case 'views.update':
-      case 'views.push': {
+      case 'views.push':
+      case 'views.publish': {
         const view = (args.view ?? {}) as Record<string, unknown>;
         return { ok: true, view: { ...view, id: (args.view_id as string | undefined) ?? nextId('V'), hash: nextId('h') } };
       }

@@ -16,7 +16,7 @@ import { threadText } from '../notifier.js';
 import { publishSummary, replyInThread } from '../summary.js';
 import { helpText } from '../views/help.js';
 import { invitationDetail } from '../views/invitation-detail.js';
-import { invitationList, listActions, type ListedInvitation, type ListQuery } from '../views/invitation-list.js';
+import { homeView, invitationList, listActions, type ListedInvitation, type ListQuery } from '../views/invitation-list.js';
 import { summaryActions } from '../views/summary.js';
 import { inviteModal } from '../views/invite-modal.js';
 import { plain } from '../views/text.js';
@@ -50,7 +50,7 @@ export async function parseListText(deps: SlackDeps, text: string): Promise<List
   return query;
 }
 
-async function listPage(deps: SlackDeps, query: ListQuery) {
+async function listed(deps: SlackDeps, query: ListQuery) {
   const page = await listInvitations(deps.db, { ...query, limit: PAGE_SIZE });
   const names = new Map<string, string>();
   const items: ListedInvitation[] = [];
@@ -58,7 +58,12 @@ async function listPage(deps: SlackDeps, query: ListQuery) {
     if (!names.has(invitation.chatId)) names.set(invitation.chatId, (await getChat(deps.db, invitation.chatId)).name);
     items.push({ invitation, counts: await invitationCounts(deps.db, invitation.id), chatName: names.get(invitation.chatId)! });
   }
-  return invitationList(items, query, page.nextCursor);
+  return { items, nextCursor: page.nextCursor };
+}
+
+async function listPage(deps: SlackDeps, query: ListQuery) {
+  const { items, nextCursor } = await listed(deps, query);
+  return invitationList(items, query, nextCursor);
 }
 
 /**
@@ -98,6 +103,12 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
     await respond({ response_type: 'ephemeral', ...(await listPage(deps, query)) });
   });
 
+  // The Home tab shows the newest invitations each time it is opened.
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    await client.views.publish({ user_id: event.user, view: homeView((await listed(deps, {})).items) });
+  });
+
   app.action(listActions.next, async ({ ack, body, respond }) => {
     await ack();
     let query: ListQuery;
@@ -120,7 +131,8 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
   app.action(listActions.edit, async ({ ack, body, client, respond }) => {
     await ack();
     const user = body.user.id;
-    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    // Pressed in the Home tab there is no response_url, hence no respond().
+    const tell = async (text: string) => void (respond ? await respond({ response_type: 'ephemeral', replace_original: false, text }) : undefined);
     const invitation = await getInvitation(deps.db, buttonValue(body));
     if (invitation.status !== 'scheduled') return void (await tell(`*${invitation.name}* is ${invitation.status}: only a scheduled invitation can be edited (an open one can still be extended or closed).`));
     const channel = (body as { channel?: { id?: string } }).channel?.id ?? invitation.slackChannelId ?? '';

@@ -1,5 +1,5 @@
 // `/invitations`: an ephemeral list, newest first, one section per invitation with its buttons.
-import type { ActionsBlockElement, KnownBlock } from '@slack/types';
+import type { ActionsBlockElement, KnownBlock, View } from '@slack/types';
 import type { InvitationCounts } from '../../core/invitations/service.js';
 import type { Invitation } from '../../db/schema.js';
 import { statusText, windowText } from './invitation-text.js';
@@ -26,11 +26,12 @@ export interface ListQuery {
   cursor?: string;
 }
 
-function row({ invitation: inv, counts, chatName }: ListedInvitation): KnownBlock[] {
+/** One invitation: its line and buttons. The App Home has no response_url, so no Close there. */
+function row({ invitation: inv, counts, chatName }: ListedInvitation, withClose = true): KnownBlock[] {
   const limit = inv.responseLimit ? ` / limit ${inv.responseLimit.toLocaleString('en-US')}` : '';
   const buttons: ActionsBlockElement[] = [{ type: 'button', action_id: listActions.view, value: inv.id, text: plain('View') }];
   if (inv.status === 'scheduled') buttons.push({ type: 'button', action_id: listActions.edit, value: inv.id, text: plain('Edit') });
-  if (inv.status === 'scheduled' || inv.status === 'open') {
+  if (withClose && (inv.status === 'scheduled' || inv.status === 'open')) {
     buttons.push({
       type: 'button',
       action_id: listActions.close,
@@ -73,4 +74,15 @@ export function invitationList(items: ListedInvitation[], query: ListQuery, next
     });
   }
   return { text: title, blocks };
+}
+
+/** The app's Home tab: the newest invitations, with View and Edit. */
+export function homeView(items: ListedInvitation[]): View {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain('Invitations') },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: '`/invite` creates one; `/invitations open fr-CA onboarding` filters and pages through all of them.' }] },
+    ...items.flatMap((item) => [...row(item, false), { type: 'divider' } as KnownBlock]),
+  ];
+  if (items.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'None yet.' } });
+  return { type: 'home', blocks };
 }
