@@ -3,7 +3,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { InvitationChange, InvitationChangeListener } from '../core/invitations/changes.js';
 import type { SlackDeps } from './deps.js';
-import { publishSummary, replyInThread } from './summary.js';
+import { summaryRefresher } from './summary-refresher.js';
+import { replyInThread } from './summary.js';
 import { actorText, changeLines } from './views/invitation-text.js';
 
 /** The thread reply for a change, whoever made it and wherever. */
@@ -22,11 +23,12 @@ export function threadText(change: Omit<InvitationChange, 'invitationId'>): stri
 }
 
 export function slackChangeListener(deps: SlackDeps, client: WebClient): InvitationChangeListener {
+  const summaries = summaryRefresher(deps, client);
   return {
     changed(change, waitUntil) {
       waitUntil(
         (async () => {
-          const summary = await publishSummary(deps, client, change.invitationId);
+          const summary = await summaries.refresh(change.invitationId);
           const text = threadText(change);
           if (summary && text) await replyInThread(client, summary, text);
         })().catch((error: unknown) => {

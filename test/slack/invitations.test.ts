@@ -220,6 +220,22 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
     expect(JSON.stringify(slack.fake.callsTo('chat.update').at(-1)!.args.blocks)).toContain('Closed (closed by api:ops)');
   });
 
+  it('a burst of API changes costs two summary updates, not one per change; the thread still gets each change', async () => {
+    const inv = await invite('Burst', 'onboarding', 'en-US');
+    expect((await slack.api('PATCH', `/api/invitations/${inv.id}`, { version: 1, name: 'Burst 1' })).status).toBe(200);
+    await slack.settle(); // the summary is posted
+    slack.fake.reset();
+    slack.fake.delay('chat.update', 1000); // a slow Slack: the burst lands while the first update is in flight
+    for (let version = 2; version <= 6; version++) {
+      expect((await slack.api('PATCH', `/api/invitations/${inv.id}`, { version, name: `Burst ${version}` })).status).toBe(200);
+    }
+    await slack.settle();
+    const updates = slack.fake.callsTo('chat.update');
+    expect(updates).toHaveLength(2);
+    expect(JSON.stringify(updates[1]!.args.blocks)).toContain('Burst 6');
+    expect(slack.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts)).toHaveLength(5);
+  });
+
   it('the Home tab lists the newest invitations when opened; a retried event (same event_id) is handled once', async () => {
     await invite('Shown at home', 'onboarding', 'en-US');
     const event = JSON.stringify({

@@ -25,6 +25,8 @@ export interface FakeSlack {
   callsTo(method: string): SlackCall[];
   /** The next `times` calls to `method` fail this way. */
   fail(method: string, failure: Failure, times?: number): void;
+  /** Calls to `method` are answered `ms` later (a slow Slack). */
+  delay(method: string, ms: number): void;
   users: Map<string, { tz?: string; email?: string; phone?: string; name?: string }>;
   userGroups: Map<string, string[]>;
   /** Socket Mode: resolves once an app has connected (apps.connections.open, then the WebSocket). */
@@ -58,6 +60,7 @@ const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++sequence).padS
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const failures = new Map<string, { failure: Failure; times: number }>();
+  const delays = new Map<string, number>();
   const users = new Map<string, { tz?: string; email?: string; phone?: string; name?: string }>();
   const userGroups = new Map<string, string[]>();
 
@@ -114,6 +117,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const args = decodeArgs(body, req.headers['content-type'] ?? '');
       const call: SlackCall = { method, token: auth?.replace(/^Bearer /, ''), args, at: Date.now() };
       calls.push(call);
+      const delay = delays.get(method);
+      if (delay) await new Promise((r) => setTimeout(r, delay));
       const pending = failures.get(method);
       if (pending && pending.times > 0) {
         pending.times--;
@@ -157,6 +162,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     fail: (method, failure, times = 1) => void failures.set(method, { failure, times }),
+    delay: (method, ms) => void delays.set(method, ms),
     socketConnected: () => onConnected,
     socketSend(type, payload) {
       const envelopeId = `env-${++sequence}`;
@@ -170,6 +176,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     reset() {
       calls.length = 0;
       failures.clear();
+      delays.clear();
       users.clear();
       userGroups.clear();
     },
