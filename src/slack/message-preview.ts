@@ -8,6 +8,7 @@ import { measureSms, type SmsLength } from '../core/messages/sms-segments.js';
 import { renderTemplate } from '../core/messages/render.js';
 import { messageTemplatesFor, sampleLink } from '../core/invitations/prepare.js';
 import type { InvitationCreateInput } from '../core/invitations/input.js';
+import { localDateTimePattern, zonedLocalToInstant } from '../core/time.js';
 import { members } from '../db/schema.js';
 
 export interface RenderedPreview {
@@ -35,14 +36,20 @@ export async function renderPreview(deps: CoreDeps, input: InvitationCreateInput
   const exampleId = audience.examples[0]?.id;
   const [member] = exampleId ? await deps.db.select().from(members).where(eq(members.externalId, exampleId)) : [];
   const displayName = branding?.displayName ?? chat.name;
-  const closesAt = input.closesAt && !Number.isNaN(Date.parse(input.closesAt)) ? Date.parse(input.closesAt) : deps.clock.now();
+  const memberZone = member?.timeZone ?? 'UTC';
+  // A member-local close time is a wall-clock time in the member's own zone.
+  const closesAt = !input.closesAt
+    ? deps.clock.now()
+    : input.scheduleMode === 'member_local' && localDateTimePattern.test(input.closesAt)
+      ? zonedLocalToInstant(input.closesAt, memberZone)
+      : Date.parse(input.closesAt);
   const render = (template: string) =>
     renderTemplate(template, {
       locale,
       chatName: displayName,
       link: sampleLink(deps.settings.publicBaseUrl),
       closesAt,
-      member: { timeZone: member?.timeZone ?? 'UTC', attributes: (member?.attributes as Record<string, unknown> | undefined) ?? {} },
+      member: { timeZone: memberZone, attributes: (member?.attributes as Record<string, unknown> | undefined) ?? {} },
     });
   const channel = input.message.channel;
   const preview: RenderedPreview = {

@@ -172,6 +172,22 @@ describeEachDatabase('/invite', (get) => {
     expect(await get().db.all(sql`SELECT member_id FROM participations`)).toEqual([]);
   });
 
+  it('with member-local times, the preview shows {{closes_at}} as that wall-clock time in the member’s zone', async () => {
+    slack.fake.users.set(USER, { tz: 'Europe/Paris' });
+    await slack.command('/invite', 'onboarding');
+    await slack.settle();
+    const entered = {
+      member_local: checkedOptions('member_local'),
+      closes: dateTime(Date.parse('2026-12-09T21:00:00Z')), // 22:00 in Paris, where the picker showed it
+      email_body: text('Open until {{closes_at}}: {{link}}'),
+    };
+    await slack.interact(blockAction(slack.fake, { action_id: 'invite.preview_message', block_id: 'message_actions' }, entered));
+    await slack.settle();
+    // m1 lives in America/Toronto: 22:00 there.
+    expect(JSON.stringify(slack.fake.callsTo('views.push').at(-1)!.args.view)).toContain('>Open until December 9, 2026 at 10:00 PM:');
+    expect(slack.fake.callsTo('users.info')[0]!.args.user).toBe(USER);
+  });
+
   it('shows every validation problem under its field and creates nothing', async () => {
     await slack.command('/invite', 'onboarding');
     await slack.settle();

@@ -64,6 +64,12 @@ function metaFromState(meta: InviteModalMeta, values: ViewStateValues): InviteMo
   };
 }
 
+/** The user's Slack zone, needed only to read member-local times off the pickers (which show the user's zone). */
+async function submitterZone(client: WebClient, user: string, values: ViewStateValues): Promise<string> {
+  if (!isMemberLocal(values)) return 'UTC';
+  return (await client.users.info({ user })).user?.tz ?? 'UTC';
+}
+
 export function registerInviteListeners(app: App, deps: SlackDeps): void {
   const { managers } = deps.slack;
 
@@ -188,11 +194,11 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
   }
 
   /** The message as one example member would get it, from the form as it stands. */
-  async function renderFromView(body: unknown): Promise<{ preview?: RenderedPreview; problems?: string[] }> {
+  async function renderFromView(body: unknown, client: WebClient, user: string): Promise<{ preview?: RenderedPreview; problems?: string[] }> {
     const view = readView((body as { view?: unknown }).view);
     if (!view) return { problems: ['The form could not be read.'] };
     const meta = metaFromState(view.meta, view.values);
-    const form = invitationFormFromState(view.values, meta, 'UTC');
+    const form = invitationFormFromState(view.values, meta, await submitterZone(client, user, view.values));
     // A name and a close time are not needed to see a message.
     const parsed = invitationCreateInput.safeParse({ ...form, name: form.name || 'Preview', closesAt: form.closesAt ?? new Date(deps.clock.now() + 7 * 86_400_000).toISOString() });
     if (!parsed.success) return { problems: zodProblems(parsed.error).map((p) => `${p.path}: ${p.message}`) };
@@ -206,7 +212,7 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
 
   app.action(inviteActions.previewMessage, async ({ ack, body, client }) => {
     await ack();
-    const { preview, problems } = await renderFromView(body);
+    const { preview, problems } = await renderFromView(body, client, body.user.id);
     const view = preview
       ? messagePreviewModal(preview)
       : { type: 'modal' as const, title: plain('Message preview'), close: plain('Back'), blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `Fix these first:\n• ${problems!.join('\n• ').slice(0, 2900)}` } }] };
@@ -217,7 +223,7 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
   app.action(inviteActions.sendTest, async ({ ack, body, client }) => {
     await ack();
     const user = body.user.id;
-    const { preview, problems } = await renderFromView(body);
+    const { preview, problems } = await renderFromView(body, client, user);
     const dm = (await client.conversations.open({ users: user })).channel?.id;
     if (!dm) return;
     if (!preview) return void (await client.chat.postMessage({ channel: dm, text: `Test message not sent: ${problems!.join('; ').slice(0, 2000)}` }));
@@ -237,7 +243,7 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     if (!(await isManager(client, managers, user))) {
       return ack({ response_action: 'errors', errors: { [inviteBlocks.name]: 'Only the invitation managers of this workspace can create invitations.' } });
     }
-    const timeZone = isMemberLocal(view.values) ? ((await client.users.info({ user })).user?.tz ?? 'UTC') : 'UTC';
+    const timeZone = await submitterZone(client, user, view.values);
     const rowErrors = conditionRowErrors(view.values, meta);
     if (Object.keys(rowErrors).length > 0) return ack({ response_action: 'errors', errors: rowErrors });
     const form = invitationFormFromState(view.values, meta, timeZone);
