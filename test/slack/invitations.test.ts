@@ -109,6 +109,13 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
 
   const press = (actionId: string, value: string, user = USER) => buttonPress(slack, actionId, value, user);
 
+  it('a button naming an invitation that is gone says so', async () => {
+    await press('list.view', 'inv_doesnotexist00000');
+    await slack.settle();
+    expect(slack.fake.callsTo('views.open')).toEqual([]);
+    expect(slack.fake.callsTo('response_url').at(-1)!.args.text).toBe('That invitation no longer exists.');
+  });
+
   it('View opens a modal with the status, steps and figures', async () => {
     const inv = await invite('Viewed', 'onboarding', 'en-US', { description: 'For the <team>' });
     await press('list.view', inv.id);

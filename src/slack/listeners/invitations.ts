@@ -1,6 +1,6 @@
 // `/invitations [status] [locale] [chat]`: the list, its pages, View and Close; and Close now on
 // the status summaries.
-import type { App } from '@slack/bolt';
+import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { getChat, listChats } from '../../core/chats/service.js';
@@ -89,6 +89,22 @@ async function changeFromSlack(
   }
 }
 
+/** Ephemeral feedback; pressed in the Home tab there is no response_url, hence no respond(). */
+function tellVia(respond: RespondFn | undefined): (text: string) => Promise<void> {
+  return async (text) => void (respond ? await respond({ response_type: 'ephemeral', replace_original: false, text }) : undefined);
+}
+
+/** The invitation a button names, or undefined (and the user told) when it is gone. */
+async function invitationOf(deps: SlackDeps, id: string, tell: (text: string) => Promise<void>): Promise<Invitation | undefined> {
+  try {
+    return await getInvitation(deps.db, id);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    await tell('That invitation no longer exists.');
+    return undefined;
+  }
+}
+
 const buttonValue = (body: unknown) => (body as { actions?: { value?: string }[] }).actions?.[0]?.value ?? '';
 
 export function registerInvitationListeners(app: App, deps: SlackDeps): void {
@@ -120,20 +136,20 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
     await respond({ response_type: 'ephemeral', replace_original: true, ...(await listPage(deps, query)) });
   });
 
-  app.action(listActions.view, async ({ ack, body, client }) => {
+  app.action(listActions.view, async ({ ack, body, client, respond }) => {
     await ack();
-    const id = buttonValue(body);
-    const invitation = await getInvitation(deps.db, id);
-    const [counts, chat] = await Promise.all([invitationCounts(deps.db, id), getChat(deps.db, invitation.chatId)]);
+    const invitation = await invitationOf(deps, buttonValue(body), tellVia(respond));
+    if (!invitation) return;
+    const [counts, chat] = await Promise.all([invitationCounts(deps.db, invitation.id), getChat(deps.db, invitation.chatId)]);
     await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: invitationDetail(invitation, counts, chat.name) });
   });
 
   app.action(listActions.edit, async ({ ack, body, client, respond }) => {
     await ack();
     const user = body.user.id;
-    // Pressed in the Home tab there is no response_url, hence no respond().
-    const tell = async (text: string) => void (respond ? await respond({ response_type: 'ephemeral', replace_original: false, text }) : undefined);
-    const invitation = await getInvitation(deps.db, buttonValue(body));
+    const tell = tellVia(respond);
+    const invitation = await invitationOf(deps, buttonValue(body), tell);
+    if (!invitation) return;
     if (invitation.status !== 'scheduled') return void (await tell(`*${invitation.name}* is ${invitation.status}: only a scheduled invitation can be edited (an open one can still be extended or closed).`));
     const channel = (body as { channel?: { id?: string } }).channel?.id ?? invitation.slackChannelId ?? '';
     const { meta, initial } = editModalState(invitation, channel);
@@ -150,7 +166,7 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
       app.action(action, async ({ ack, body, client, respond }) => {
         await ack();
         const user = body.user.id;
-        const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+        const tell = tellVia(respond);
         if (!(await isManager(client, managers, user))) return void (await tell(`Only the invitation managers of this workspace can ${verb} invitations.`));
         const outcome = await changeFromSlack(deps, client, user, () => change(buttonValue(body), `slack:${user}`), {
           event: `slack.invitation_${verb}d`,
