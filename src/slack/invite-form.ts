@@ -3,6 +3,7 @@
 // do the validating; this file only translates shapes and names.
 import { z } from 'zod';
 import type { FieldProblem } from '../core/errors.js';
+import { instantToZonedLocal } from '../core/time.js';
 import type { InvitationCreateInput } from '../core/invitations/input.js';
 import type { TargetInput } from '../core/targeting/target.js';
 import { rowsToFilter, type ConditionRow, type RowsResult } from './filter-rows.js';
@@ -33,12 +34,18 @@ export const inviteModalMeta = z.object({
   editing: z.object({ id: z.string().max(64), version: z.number().int().positive() }).optional(),
 });
 
-export function readMeta(privateMetadata: string | undefined): InviteModalMeta {
+/** A view's private_metadata read with `schema`; undefined when it is not what this app wrote. */
+export function metadataOf<T>(schema: z.ZodType<T>, privateMetadata: string | undefined): T | undefined {
   try {
-    return inviteModalMeta.parse(JSON.parse(privateMetadata ?? '{}'));
+    const parsed = schema.safeParse(JSON.parse(privateMetadata ?? '{}'));
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    return { channel: '', target: 'all' };
+    return undefined;
   }
+}
+
+export function readMeta(privateMetadata: string | undefined): InviteModalMeta {
+  return metadataOf(inviteModalMeta, privateMetadata) ?? { channel: '', target: 'all' };
 }
 
 /** The element of a block, found by exact block_id or by prefix (message blocks carry the locale). */
@@ -64,14 +71,12 @@ function dateTimeOf(values: ViewStateValues, block: string): number | undefined 
   return element(values, block)?.selected_date_time ?? undefined;
 }
 
-/** Wall-clock "YYYY-MM-DDTHH:MM" of an instant in a zone (for member-local schedules). */
-export function localDateTime(epochSeconds: number, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(epochSeconds * 1000))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+/**
+ * A datetimepicker's value (epoch seconds, shown in the user's zone `timeZone`) as the core takes
+ * it: an instant, or for a member-local schedule the wall-clock time the user picked.
+ */
+export function pickedTime(epochSeconds: number, memberLocal: boolean, timeZone: string): string {
+  return memberLocal ? instantToZonedLocal(epochSeconds * 1000, timeZone) : new Date(epochSeconds * 1000).toISOString();
 }
 
 /** "500" → size, "10%" / "10 %" → percent; anything else is passed on for the core to reject. */
@@ -140,8 +145,7 @@ export function invitationFormFromState(values: ViewStateValues, meta: InviteMod
   const memberLocal = isMemberLocal(values);
   const when = (block: string) => {
     const at = dateTimeOf(values, block);
-    if (at === undefined) return undefined;
-    return memberLocal ? localDateTime(at, timeZone) : new Date(at * 1000).toISOString();
+    return at === undefined ? undefined : pickedTime(at, memberLocal, timeZone);
   };
   const limit = textOf(values, inviteBlocks.limit);
   const channel = selectedOf(values, inviteBlocks.channel) ?? 'email';

@@ -6,7 +6,7 @@ import type { CoreDeps } from '../core/deps.js';
 import { previewUnsavedAudience } from '../core/invitations/preview.js';
 import { measureSms, type SmsLength } from '../core/messages/sms-segments.js';
 import { renderTemplate } from '../core/messages/render.js';
-import { messageTemplatesFor, sampleLink } from '../core/invitations/prepare.js';
+import { engagementLocale, messageTemplatesFor, sampleLink } from '../core/invitations/prepare.js';
 import type { InvitationCreateInput } from '../core/invitations/input.js';
 import { localDateTimePattern, zonedLocalToInstant } from '../core/time.js';
 import { members } from '../db/schema.js';
@@ -21,7 +21,7 @@ export interface RenderedPreview {
 
 export async function renderPreview(deps: CoreDeps, input: InvitationCreateInput): Promise<RenderedPreview> {
   const chat = await getChat(deps.db, input.chatId);
-  const locale = input.locale ?? chat.locales[0]!.locale;
+  const locale = engagementLocale(chat, input.locale);
   const branding = chat.locales.find((l) => l.locale === locale);
   const templates = messageTemplatesFor(chat, locale);
   const audience = await previewUnsavedAudience(deps, {

@@ -78,9 +78,11 @@ export class SlackHttpReceiver implements Receiver {
     return Promise.resolve();
   }
 
-  /** Resolves when no request is waiting for its ack (or after MAX_DEFER_MS, so work never starves). */
+  /**
+   * Resolves when no request is waiting for its ack (or after MAX_DEFER_MS, so work never starves).
+   * Called while handling a request, so that request itself is still counted.
+   */
   private whenIdle(): Promise<void> {
-    if (this.unanswered === 0) return new Promise((next) => setTimeout(next, 0));
     return new Promise((next) => {
       const timer = setTimeout(next, MAX_DEFER_MS);
       this.idleWaiters.push(() => {

@@ -103,6 +103,25 @@ function pastInvitations(chats: string[]) {
   );
 }
 
+/** A hand-made member for edge-case tests: nothing set but what `over` says. */
+export function oracleMember(externalId: string, over: Partial<OracleMember> = {}): OracleMember {
+  return {
+    externalId,
+    email: null,
+    phone: null,
+    preferredLocale: null,
+    timeZone: 'UTC',
+    preferredChannel: null,
+    subscribed: true,
+    createdAt: NOW,
+    updatedAt: NOW,
+    attributes: {},
+    responses: [],
+    participations: [],
+    ...over,
+  };
+}
+
 /** Replaces the community in the database with `community` (one atomic batch). */
 export async function storeCommunity(db: Db, community: OracleMember[]): Promise<void> {
   const id = (i: number) => i + 1;

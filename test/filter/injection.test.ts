@@ -9,8 +9,8 @@ import { parseFilter } from '../../src/core/targeting/filter/parse.js';
 import { printFilter } from '../../src/core/targeting/filter/print.js';
 import { validateFilter } from '../../src/core/targeting/filter/validate.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { NOW, selectMatching, storeCommunity } from './community.js';
-import { matches, type OracleMember } from './oracle.js';
+import { NOW, oracleMember, selectMatching, storeCommunity } from './community.js';
+import { matches } from './oracle.js';
 
 const payloads = [
   "'; DROP TABLE members; --",
@@ -22,26 +22,8 @@ const payloads = [
   '_',
 ];
 
-function member(externalId: string, over: Partial<OracleMember>): OracleMember {
-  return {
-    externalId,
-    email: null,
-    phone: null,
-    preferredLocale: null,
-    timeZone: 'UTC',
-    preferredChannel: null,
-    subscribed: true,
-    createdAt: NOW,
-    updatedAt: NOW,
-    attributes: {},
-    responses: [],
-    participations: [],
-    ...over,
-  };
-}
-
 const community = payloads.map((p, i) =>
-  member(`evil-${i}`, {
+  oracleMember(`evil-${i}`, {
     email: p,
     attributes: { note: p, 'x.y-z': p },
     responses: [{ chat: p, question: p, value: p }],

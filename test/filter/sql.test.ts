@@ -9,7 +9,7 @@ import { printFilter } from '../../src/core/targeting/filter/print.js';
 import { MAX_FILTER_VALUES, validateFilter } from '../../src/core/targeting/filter/validate.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { filterArbitrary } from './arbitraries.js';
-import { communityArbitrary, communityDomain, NOW, selectMatching, storeCommunity } from './community.js';
+import { communityArbitrary, communityDomain, NOW, oracleMember, selectMatching, storeCommunity } from './community.js';
 import { matches, type OracleMember } from './oracle.js';
 
 const DAY = 86_400_000;
@@ -40,21 +40,7 @@ describeEachDatabase('compiled filters', (get) => {
 
   it('agree with the oracle on hand-picked edge cases', async () => {
     const { db } = get();
-    const member = (id: string, over: Partial<OracleMember>): OracleMember => ({
-      externalId: id,
-      email: null,
-      phone: null,
-      preferredLocale: null,
-      timeZone: 'UTC',
-      preferredChannel: null,
-      subscribed: true,
-      createdAt: NOW - 3 * DAY,
-      updatedAt: NOW,
-      attributes: {},
-      responses: [],
-      participations: [],
-      ...over,
-    });
+    const member = (id: string, over: Partial<OracleMember>) => oracleMember(id, { createdAt: NOW - 3 * DAY, ...over });
     const community = [
       member('num18', { attributes: { age: 18, joined: '2024-06-10', tier: 'a%b' }, email: 'A@x.org' }),
       member('text18', { attributes: { age: '18', joined: '2024-06-10T23:59:59.999Z', tier: 'axb' } }),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { getInvitation, updateInvitation } from '../../core/invitations/service.js';
 import type { SlackDeps } from '../deps.js';
-import { localDateTime, viewStateValues } from '../invite-form.js';
+import { metadataOf, pickedTime, viewStateValues } from '../invite-form.js';
 import { isManager } from '../managers.js';
 import { publishSummary, replyInThread } from '../summary.js';
 import { EXTEND_CALLBACK_ID, extendBlock, extendModal } from '../views/extend-modal.js';
@@ -34,22 +34,17 @@ export function registerExtendListeners(app: App, deps: SlackDeps): void {
 
   app.view(EXTEND_CALLBACK_ID, async ({ ack, body, client }) => {
     const user = body.user.id;
-    const meta = extendMeta.safeParse((() => {
-      try {
-        return JSON.parse(body.view.private_metadata);
-      } catch {
-        return undefined;
-      }
-    })());
+    const meta = metadataOf(extendMeta, body.view.private_metadata);
     const values = viewStateValues.safeParse(body.view.state.values);
     const closes = values.success ? values.data[extendBlock]?.[extendBlock]?.selected_date_time : undefined;
-    if (!meta.success || !closes) return ack({ response_action: 'errors', errors: { [extendBlock]: 'Choose the new close time.' } });
+    if (!meta || !closes) return ack({ response_action: 'errors', errors: { [extendBlock]: 'Choose the new close time.' } });
     if (!(await isManager(client, deps.slack.managers, user))) return ack({ response_action: 'errors', errors: { [extendBlock]: 'Only the invitation managers can extend invitations.' } });
-    const before = await getInvitation(deps.db, meta.data.id);
-    const closesAt = before.scheduleMode === 'member_local' ? localDateTime(closes, (await client.users.info({ user })).user?.tz ?? before.timeZone) : new Date(closes * 1000).toISOString();
+    const before = await getInvitation(deps.db, meta.id);
+    const memberLocal = before.scheduleMode === 'member_local';
+    const closesAt = pickedTime(closes, memberLocal, memberLocal ? ((await client.users.info({ user })).user?.tz ?? before.timeZone) : 'UTC');
     let after;
     try {
-      ({ invitation: after } = await updateInvitation(deps, before.id, { version: meta.data.version, closesAt }, `slack:${user}`));
+      ({ invitation: after } = await updateInvitation(deps, before.id, { version: meta.version, closesAt }, `slack:${user}`));
     } catch (error) {
       if (error instanceof ValidationError) return ack({ response_action: 'errors', errors: { [extendBlock]: error.problems.map((p) => p.message).join('; ').slice(0, 2000) } });
       if (error instanceof ConflictError) return ack({ response_action: 'errors', errors: { [extendBlock]: error.message } });
