@@ -8,7 +8,7 @@ import type { SlackSettings } from '../../src/slack/deps.js';
 import { slackRequestHandler } from '../../src/slack/http.js';
 import { slackChangeListener } from '../../src/slack/notifier.js';
 import { backgroundClient } from '../../src/slack/web.js';
-import { hmacSha256Hex } from '../../src/slack/signature.js';
+import { hmacSha256Hex } from '../../src/http/hmac.js';
 import { coreDeps, manualClock, TEST_API_TOKEN } from './app.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 

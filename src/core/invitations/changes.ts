@@ -4,7 +4,19 @@ import type { Changes } from '../audit.js';
 
 export interface InvitationChange {
   invitationId: string;
-  action: 'created' | 'edited' | 'closed' | 'approved';
+  action:
+    | 'created'
+    | 'edited'
+    | 'closed'
+    | 'approved'
+    | 'opened'
+    | 'approval_required'
+    | 'paused'
+    | 'resumed'
+    | 'reminded'
+    | 'retried'
+    /** Messages were sent, delivered, clicked or completed: the figures changed, nothing to say in the thread. */
+    | 'progress';
   actor: string;
   changes?: Changes;
 }

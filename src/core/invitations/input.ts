@@ -22,6 +22,17 @@ export const messageInput = z.object({
   smsBody: z.string().max(1600).optional(),
 });
 
+export const MAX_REMINDER_STEPS = 5;
+
+export const reminderInput = z.object({
+  afterHours: z.number().min(1).max(24 * 90).describe("Hours after a member's first message."),
+  maxCount: z.number().int().min(1).max(10).default(1).describe('How many times this step may go to one member.'),
+  minGapHours: z.number().min(1).max(24 * 90).default(24).describe('At least this long after the last message the member got.'),
+  emailSubject: z.string().max(200).nullish().describe('Defaults to the invitation\'s subject, marked as a reminder.'),
+  emailBody: z.string().max(20_000).nullish().describe("Defaults to the invitation's body."),
+  smsBody: z.string().max(1600).nullish(),
+});
+
 // Field schemas without defaults: a create fills the defaults in, an edit must not.
 const fields = {
   name: z.string().trim().min(1, 'is required').max(NAME_MAX, `must be at most ${NAME_MAX} characters`),
@@ -39,6 +50,7 @@ const fields = {
   liveAudience: z.boolean().describe('Resolve the audience again when the invitation opens (off: frozen now).'),
   cooldownDays: z.number().int().min(0).max(365).nullish().describe('Overrides the workspace cooldown; 0 turns it off.'),
   message: messageInput,
+  reminders: z.array(reminderInput).max(MAX_REMINDER_STEPS, `at most ${MAX_REMINDER_STEPS} reminder steps`).describe('Reminder steps, to members who have not completed.'),
   slackChannelId: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID').nullish(),
 };
 
@@ -51,6 +63,7 @@ export const invitationCreateInput = z.object({
   opensAt: fields.opensAt.optional(),
   sameLocaleOnly: fields.sameLocaleOnly.default(false),
   liveAudience: fields.liveAudience.default(true),
+  reminders: fields.reminders.optional(),
 });
 export type InvitationCreateInput = z.infer<typeof invitationCreateInput>;
 

@@ -5,7 +5,7 @@ import { ValidationError, type FieldProblem } from '../errors.js';
 import { measureSms, type SmsLength } from '../messages/sms-segments.js';
 import { defaultTemplates, hasLinkPlaceholder, type MessageTemplates } from '../messages/templates.js';
 import { normalizeTarget, type Target, type TargetInput } from '../targeting/target.js';
-import type { MessageChannel } from '../../db/schema.js';
+import type { MessageChannel, ReminderStep } from '../../db/schema.js';
 import { resolveSchedule, type ResolvedSchedule } from './schedule.js';
 
 export interface InvitationForm {
@@ -23,6 +23,7 @@ export interface InvitationForm {
   liveAudience: boolean;
   cooldownDays?: number | null | undefined;
   message: { channel: MessageChannel; emailSubject?: string | undefined; emailBody?: string | undefined; smsBody?: string | undefined };
+  reminders?: ReminderStep[] | undefined;
   slackChannelId?: string | null | undefined;
 }
 
@@ -39,6 +40,7 @@ export interface PreparedInvitation extends ResolvedSchedule {
   emailSubject: string | null;
   emailBody: string | null;
   smsBody: string | null;
+  reminders: ReminderStep[];
   slackChannelId: string | null;
 }
 
@@ -117,6 +119,12 @@ export function prepareInvitation(
   if (usesEmail && !hasLinkPlaceholder(emailBody)) problems.push({ path: 'message.emailBody', message: 'must contain the {{link}} placeholder' });
   if (usesSms && !hasLinkPlaceholder(smsBody)) problems.push({ path: 'message.smsBody', message: 'must contain the {{link}} placeholder' });
 
+  const reminders = (form.reminders ?? []).map((step) => ({ ...step, emailSubject: step.emailSubject ?? null, emailBody: step.emailBody ?? null, smsBody: step.smsBody ?? null }));
+  reminders.forEach((step, i) => {
+    if (step.emailBody && !hasLinkPlaceholder(step.emailBody)) problems.push({ path: `reminders.${i}.emailBody`, message: 'must contain the {{link}} placeholder' });
+    if (step.smsBody && !hasLinkPlaceholder(step.smsBody)) problems.push({ path: `reminders.${i}.smsBody`, message: 'must contain the {{link}} placeholder' });
+  });
+
   const details: ValidationDetails = {};
   if (smsBody) details.sms = measureSmsWithLink(smsBody, opts.publicBaseUrl);
   if (problems.length > 0 || !target || !locale) throw new ValidationError(problems, { ...details });
@@ -136,6 +144,7 @@ export function prepareInvitation(
       emailSubject,
       emailBody,
       smsBody,
+      reminders,
       slackChannelId: form.slackChannelId ?? null,
     },
     details,

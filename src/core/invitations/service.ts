@@ -74,6 +74,14 @@ export async function createInvitation(
   const { prepared, details } = prepareInvitation(input, chat, now, { checkOpensInFuture: true, publicBaseUrl: deps.settings.publicBaseUrl });
   const values: Omit<Invitation, 'seq'> = {
     ...prepared,
+    pausedAt: null,
+    pausedBy: null,
+    pauseReason: null,
+    completedCount: 0,
+    openClaim: null,
+    openClaimUntil: null,
+    activityAt: null,
+    summaryAt: null,
     id: randomId('inv'),
     chatId: chat.id,
     slackMessageTs: null,
@@ -127,8 +135,8 @@ export async function getInvitation(db: CoreDeps['db'], id: string): Promise<Inv
 
 /** Fields an invitation form sets as they are stored (no time or message reshaping). */
 function plainFields(inv: PreparedInvitation | Invitation) {
-  const { name, description, locale, scheduleMode, timeZone, responseLimit, sameLocaleOnly, liveAudience, cooldownDays, slackChannelId } = inv;
-  return { name, description, locale, scheduleMode, timeZone, responseLimit, sameLocaleOnly, liveAudience, cooldownDays, slackChannelId };
+  const { name, description, locale, scheduleMode, timeZone, responseLimit, sameLocaleOnly, liveAudience, cooldownDays, reminders, slackChannelId } = inv;
+  return { name, description, locale, scheduleMode, timeZone, responseLimit, sameLocaleOnly, liveAudience, cooldownDays, reminders, slackChannelId };
 }
 
 /** The editable part of an invitation, as compared in the audit trail. */
@@ -137,7 +145,7 @@ function formOf(inv: PreparedInvitation | Invitation): Record<string, unknown> {
   return { ...plainFields(inv), opensAt, closesAt, opensLocal, closesLocal, target, channel, emailSubject, emailBody, smsBody };
 }
 
-const EDITABLE_WHILE_OPEN = new Set(['version', 'closesAt', 'responseLimit']);
+const EDITABLE_WHILE_OPEN = new Set(['version', 'closesAt', 'responseLimit', 'reminders']);
 const AUDIENCE_FIELDS = ['locale', 'target', 'sameLocaleOnly', 'liveAudience', 'cooldownDays', 'channel'];
 
 /** The stored invitation as a form, so an edit can be validated exactly like a create. */
@@ -167,7 +175,7 @@ export async function updateInvitation(
   if (current.status === 'open') {
     const locked = Object.keys(patch).filter((k) => !EDITABLE_WHILE_OPEN.has(k));
     if (locked.length > 0) {
-      throw new ValidationError(locked.map((path) => ({ path, message: 'cannot be changed once the invitation is open (only closesAt and responseLimit can)' })));
+      throw new ValidationError(locked.map((path) => ({ path, message: 'cannot be changed once the invitation is open (only closesAt, responseLimit and reminders can)' })));
     }
   }
   const chat = await loadChatFor(deps, current.chatId);
@@ -219,6 +227,9 @@ export async function closeInvitation(deps: CoreDeps, id: string, actor: string,
       })
       .where(and(eq(invitations.id, id), or(eq(invitations.status, 'scheduled'), eq(invitations.status, 'open')))),
     db.run(auditIfChanged({ entityType: 'invitation', entityId: id, action: 'closed', actor, at: now, changes: { reason } })),
+    // Nothing more goes out once it is closed: reminders and messages still waiting are cancelled.
+    db.run(sql`UPDATE deliveries SET state = 'cancelled', cancel_reason = 'closed', final_at = ${now}, updated_at = ${now}
+      WHERE invitation_seq = ${invitationSeq(id)} AND state = 'queued' AND (SELECT status FROM invitations WHERE id = ${id}) = 'closed'`),
   ]);
   const invitation = await getInvitation(db, id);
   if (result.rowsAffected === 0) throw new ConflictError(`invitation ${id} is already closed`, invitation.version);

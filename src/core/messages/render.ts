@@ -13,13 +13,28 @@ export interface RenderContext {
 /** What a greeting says when the member's first name is unknown ("Hi there," / "Bonjour,"). */
 const nameFallback: Record<string, string> = { en: 'there', fr: '' };
 
-function closesAtText(ctx: RenderContext): string {
-  try {
-    return new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: ctx.member.timeZone }).format(ctx.closesAt);
-  } catch {
-    // An unknown zone or locale still gets a readable time.
-    return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(ctx.closesAt) + ' UTC';
+// Building a DateTimeFormat costs far more than using one; a send renders thousands per second.
+const formats = new Map<string, Intl.DateTimeFormat | null>();
+
+function closesAtFormat(locale: string, timeZone: string): Intl.DateTimeFormat | null {
+  const key = `${locale} ${timeZone}`;
+  let format = formats.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone });
+    } catch {
+      format = null;
+    }
+    formats.set(key, format);
   }
+  return format;
+}
+
+function closesAtText(ctx: RenderContext): string {
+  const format = closesAtFormat(ctx.locale, ctx.member.timeZone);
+  // An unknown zone or locale still gets a readable time.
+  if (format) return format.format(ctx.closesAt);
+  return closesAtFormat('en-US', 'UTC')!.format(ctx.closesAt) + ' UTC';
 }
 
 function valueOf(name: string, ctx: RenderContext): string {

@@ -1,0 +1,65 @@
+// Claiming work: a runner takes up to `size` due deliveries of one invitation in one atomic write
+// (a send_batches row with a lease, the deliveries marked 'sending', their link tokens minted)
+// and reads back what it needs to send them. SQLite has one writer, so two runners never claim
+// the same row; the lease says when the claim is considered abandoned.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { randomId } from '../ids.js';
+
+export interface ClaimedRow {
+  id: number;
+  member_id: number;
+  step: number;
+  channel: 'email' | 'sms';
+  attempts: number;
+  token: string;
+  completed_at: number | null;
+  email: string | null;
+  phone: string | null;
+  time_zone: string;
+  attributes: string;
+  subscribed: number;
+  email_opt_out_at: number | null;
+  email_suppressed_at: number | null;
+  sms_opt_out_at: number | null;
+  sms_suppressed_at: number | null;
+}
+
+export interface Claim {
+  batchId: string;
+  rows: ClaimedRow[];
+}
+
+export async function claimBatch(db: Db, opts: { invitationSeq: number; runnerId: string; now: number; leaseMs: number; size: number }): Promise<Claim | null> {
+  const { invitationSeq: seq, now } = opts;
+  const batchId = randomId('bat');
+  const due = sql`SELECT id FROM deliveries WHERE invitation_seq = ${seq} AND state = 'queued' AND due_at <= ${now} ORDER BY due_at LIMIT ${opts.size}`;
+  const [, , , rows] = await db.batch([
+    db.run(sql`INSERT INTO send_batches (id, invitation_seq, runner, claimed_at, lease_until, state)
+      SELECT ${batchId}, ${seq}, ${opts.runnerId}, ${now}, ${now + opts.leaseMs}, 'claimed' WHERE EXISTS (${due})`),
+    db.run(sql`UPDATE deliveries SET state = 'sending', batch_id = ${batchId}, attempts = attempts + 1, updated_at = ${now} WHERE id IN (${due})`),
+    // 128 bits from libSQL's CSPRNG; a token already sent (first message, earlier attempt) stays.
+    db.run(sql`UPDATE participations SET token = lower(hex(randomblob(16)))
+      WHERE invitation_seq = ${seq} AND token IS NULL AND member_id IN (SELECT member_id FROM deliveries WHERE batch_id = ${batchId} AND state = 'sending')`),
+    db.all<ClaimedRow>(sql`SELECT d.id, d.member_id, d.step, d.channel, d.attempts, p.token, p.completed_at,
+        m.email, m.phone, m.time_zone, m.attributes, m.subscribed, m.email_opt_out_at, m.email_suppressed_at, m.sms_opt_out_at, m.sms_suppressed_at
+      FROM deliveries d
+      JOIN participations p ON p.invitation_seq = d.invitation_seq AND p.member_id = d.member_id
+      JOIN members m ON m.id = d.member_id
+      WHERE d.batch_id = ${batchId} AND d.state = 'sending'`),
+  ]);
+  return rows.length === 0 ? null : { batchId, rows };
+}
+
+/** Why a member can no longer get a message on this channel (an opt-out always wins), or null. */
+export function unusableReason(row: ClaimedRow): 'unsubscribed' | 'suppressed' | 'unreachable' | null {
+  if (!row.subscribed) return 'unsubscribed';
+  if (row.channel === 'email') {
+    if (row.email_opt_out_at !== null) return 'unsubscribed';
+    if (row.email_suppressed_at !== null) return 'suppressed';
+    return row.email ? null : 'unreachable';
+  }
+  if (row.sms_opt_out_at !== null) return 'unsubscribed';
+  if (row.sms_suppressed_at !== null) return 'suppressed';
+  return row.phone ? null : 'unreachable';
+}

@@ -1,0 +1,103 @@
+// One member's message for one delivery step: the step's texts (a reminder's own, else the
+// invitation's), rendered in the engagement locale with that locale's branding and the member's
+// personal links.
+import type { ChatWithLocales } from '../chats/service.js';
+import { renderTemplate, type RenderContext } from '../messages/render.js';
+import { participantStrings } from '../messages/strings.js';
+import type { Invitation } from '../../db/schema.js';
+import type { OutgoingEmail, OutgoingSms } from './providers.js';
+
+export interface Recipient {
+  deliveryId: number;
+  step: number;
+  token: string;
+  email: string | null;
+  phone: string | null;
+  timeZone: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface Composer {
+  email(r: Recipient, batchId: string): OutgoingEmail;
+  sms(r: Recipient, batchId: string): OutgoingSms;
+  /** The personal link in a message (what reconciliation looks for in an SMS). */
+  link(token: string): string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const CSS_COLOR = /^#[0-9a-fA-F]{3,8}$/;
+
+function stepTexts(inv: Invitation, step: number) {
+  const reminder = step > 0 ? inv.reminders[step - 1] : undefined;
+  return {
+    emailSubject: reminder?.emailSubject ?? inv.emailSubject ?? '',
+    emailBody: reminder?.emailBody ?? inv.emailBody ?? '',
+    smsBody: reminder?.smsBody ?? inv.smsBody ?? '',
+    // A reminder reusing the invitation's subject says it is one.
+    subjectPrefix: step > 0 && !reminder?.emailSubject ? participantStrings(inv.locale).reminderPrefix : '',
+  };
+}
+
+export function personalLink(publicBaseUrl: string, token: string): string {
+  return `${publicBaseUrl.replace(/\/$/, '')}/i/${token}`;
+}
+
+export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: string): Composer {
+  const base = publicBaseUrl.replace(/\/$/, '');
+  const branding = chat.locales.find((l) => l.locale === inv.locale);
+  const community = branding?.displayName ?? chat.name;
+  const fromName = branding?.emailSenderName ?? branding?.displayName ?? null;
+  const accent = branding?.accentColor && CSS_COLOR.test(branding.accentColor) ? branding.accentColor : '#1d4ed8';
+  const strings = participantStrings(inv.locale);
+  const link = (token: string) => personalLink(base, token);
+  const context = (r: Recipient): RenderContext => ({
+    locale: inv.locale,
+    chatName: chat.name,
+    link: link(r.token),
+    closesAt: inv.closesAt,
+    member: { timeZone: r.timeZone, attributes: r.attributes },
+  });
+
+  function html(body: string, personalLink: string, unsubscribeUrl: string): string {
+    const paragraphs = body
+      .split(/\n{2,}/)
+      .map((p) => `<p style="margin:0 0 16px">${escapeHtml(p).replaceAll(escapeHtml(personalLink), `<a href="${personalLink}" style="color:${accent}">${escapeHtml(personalLink)}</a>`).replaceAll('\n', '<br>')}</p>`)
+      .join('');
+    const logo = branding?.logoUrl ? `<img src="${escapeHtml(branding.logoUrl)}" alt="${escapeHtml(community)}" height="40" style="display:block;margin:0 0 24px">` : '';
+    return `<!doctype html><html lang="${escapeHtml(inv.locale)}"><body style="margin:0;padding:24px;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;font-size:16px;line-height:1.5;color:#111">
+<div style="max-width:560px;margin:0 auto">${logo}${paragraphs}
+<p style="margin:24px 0"><a href="${personalLink}" style="display:inline-block;padding:12px 20px;border-radius:6px;background:${accent};color:#fff;text-decoration:none;font-weight:600">${escapeHtml(strings.startButton)}</a></p>
+<p style="margin:32px 0 0;font-size:13px;color:#555">${escapeHtml(strings.footer(community))} <a href="${unsubscribeUrl}" style="color:#555">${escapeHtml(strings.unsubscribeLink)}</a></p>
+</div></body></html>`;
+  }
+
+  return {
+    link,
+    email(r, batchId) {
+      const texts = stepTexts(inv, r.step);
+      const ctx = context(r);
+      const unsubscribeUrl = `${base}/u/${r.token}`;
+      const body = renderTemplate(texts.emailBody, ctx);
+      return {
+        deliveryId: r.deliveryId,
+        batchId,
+        to: r.email!,
+        fromName,
+        subject: texts.subjectPrefix + renderTemplate(texts.emailSubject, ctx),
+        textBody: `${body}\n\n--\n${strings.footer(community)}\n${strings.unsubscribeLink}: ${unsubscribeUrl}\n`,
+        htmlBody: html(body, ctx.link, unsubscribeUrl),
+        unsubscribeUrl,
+      };
+    },
+    sms(r, batchId) {
+      const texts = stepTexts(inv, r.step);
+      let body = renderTemplate(texts.smsBody, context(r));
+      // North American carriers expect the opt-out instructions in the first message of a program.
+      if (r.step === 0 && !/\b(STOP|ARR[EÊ]T)\b/i.test(body)) body = `${body}\n${strings.smsOptOut}`;
+      return { deliveryId: r.deliveryId, batchId, to: r.phone!, body, statusCallbackUrl: `${base}/webhooks/twilio/status?delivery=${r.deliveryId}` };
+    },
+  };
+}
