@@ -75,7 +75,8 @@ async function sendInvitation(deps: DeliveryDeps, inv: Invitation, compose: Comp
     await recordBatch(deps.db, { batchId: claim.batchId, invitationSeq: inv.seq, now: deps.clock.now(), rows });
     tally(report, rows);
     deps.logger.log('info', 'delivery.batch', { invitation: inv.id, batch: claim.batchId, size: rows.length, runner: deps.runnerId });
-    if (rows.some((r) => r.outcome.kind === 'failed') && (await pauseIfFailing(deps, inv))) return;
+    const finalFailure = rows.some((r) => r.outcome.kind === 'failed' && r.outcome.retryAt === undefined);
+    if (finalFailure && (await pauseIfFailing(deps, inv))) return;
   }
 }
 

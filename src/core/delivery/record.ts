@@ -52,7 +52,8 @@ export async function recordBatch(db: Db, opts: { batchId: string; invitationSeq
   const from = opts.from ?? 'sending';
   const outcomes = sql`(${columns} FROM json_each(${JSON.stringify(rows.map(encode))}))`;
   const attempted = rows.filter((r) => r.outcome.kind !== 'deferred' && r.outcome.kind !== 'cancelled').length;
-  const failed = rows.filter((r) => r.outcome.kind === 'failed').length;
+  // Final failures only: a message queued again after a 5xx is not a failure yet (storms are ridden out).
+  const failed = rows.filter((r) => r.outcome.kind === 'failed' && r.outcome.retryAt === undefined).length;
   await db.batch([
     db.run(sql`UPDATE deliveries SET state = o.state,
         provider_message_id = coalesce(o.pid, deliveries.provider_message_id),
