@@ -9,7 +9,12 @@ import { errorHandler, problemResponse } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { createRouter } from './http/router.js';
 import { chatRoutes } from './http/routes/chats.js';
+import { completionRoutes } from './http/routes/completions.js';
+import { deliveryRoutes } from './http/routes/delivery.js';
 import { invitationRoutes } from './http/routes/invitations.js';
+import { participantRoutes } from './http/routes/participant.js';
+import { postmarkWebhook, type PostmarkWebhookSettings } from './http/webhooks/postmark.js';
+import { twilioWebhooks } from './http/webhooks/twilio.js';
 import { memberRoutes } from './http/routes/members.js';
 import type { SlackRequestHandler } from './slack/http.js';
 import { waitUntilOf, type WaitUntil } from './http/wait-until.js';
@@ -22,6 +27,14 @@ export interface AppDeps extends CoreDeps {
   waitUntil?: WaitUntil;
   /** Told of changes made through the API (the Slack summaries follow them). */
   changes?: InvitationChangeListener;
+  webhooks?: {
+    /** Signs POST /api/completions (COMPLETION_WEBHOOK_SECRET); default: the API token. */
+    completionSecret?: string;
+    /** Basic-auth credentials of /webhooks/postmark; absent: it answers 503. */
+    postmark?: PostmarkWebhookSettings;
+    /** Verifies X-Twilio-Signature; absent: /webhooks/twilio/* answer 503. */
+    twilioAuthToken?: string;
+  };
 }
 
 const MAX_SLACK_BODY_BYTES = 1024 * 1024;
@@ -50,6 +63,13 @@ export function createApp(deps: AppDeps) {
     },
   );
 
+  app.route('/', participantRoutes(deps));
+  const webhooks = deps.webhooks ?? {};
+  app.route('/', postmarkWebhook(deps, webhooks.postmark));
+  app.route('/', twilioWebhooks(deps, { authToken: webhooks.twilioAuthToken, publicBaseUrl: deps.settings.publicBaseUrl }));
+  // Before the API router: completions carry their own signature instead of the API token.
+  app.route('/', completionRoutes({ ...deps, secret: webhooks.completionSecret ?? deps.apiToken }));
+
   const api = createRouter();
   api.use('*', requireApiToken(deps.apiToken));
   api.use(
@@ -62,6 +82,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', chatRoutes(deps));
   api.route('/', memberRoutes(deps));
   api.route('/', invitationRoutes(deps));
+  api.route('/', deliveryRoutes(deps));
   app.route('/api', api);
 
   app.doc31('/openapi.json', {

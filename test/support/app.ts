@@ -1,6 +1,6 @@
 // The real app on a real database, with a clock the test moves by hand.
 import { sql } from 'drizzle-orm';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppDeps } from '../../src/app.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { CoreDeps } from '../../src/core/deps.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
@@ -26,8 +26,8 @@ export function coreDeps(db: Db, clock: Clock, settings: Partial<CoreDeps['setti
   return { db, clock, logger: silentLogger, settings: { cooldownDays: 7, publicBaseUrl: 'http://localhost:3000', ...settings } };
 }
 
-export function testApp(db: Db, clock: Clock = manualClock(), logger: Logger = silentLogger) {
-  const app = createApp({ ...coreDeps(db, clock), logger, apiToken: TEST_API_TOKEN });
+export function testApp(db: Db, clock: Clock = manualClock(), logger: Logger = silentLogger, extra: Partial<AppDeps> = {}) {
+  const app = createApp({ ...coreDeps(db, clock), logger, apiToken: TEST_API_TOKEN, ...extra });
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await app.request(path, {
       method,

@@ -17,8 +17,8 @@ import {
 } from '../../core/invitations/service.js';
 import { conflict, createRouter, errorResponses, json, jsonBody, notFound } from '../router.js';
 import { countsSchema, invitationSchema, invitationView } from '../views.js';
+import { actorHeader, actorOf, idParam } from './params.js';
 
-const idParam = z.object({ id: z.string().regex(/^inv_[0-9a-z]{16}$/, 'is not an invitation id') });
 
 const smsLengthSchema = z.object({
   encoding: z.enum(['GSM-7', 'UCS-2']),
@@ -48,9 +48,6 @@ const auditSchema = z.object({
   items: z.array(z.object({ action: z.string(), actor: z.string(), at: z.string(), changes: z.unknown() })),
 });
 
-/** Who is acting: the API token is shared, so callers name the person in X-Actor (default "api"). */
-const actorHeader = z.object({ 'x-actor': z.string().max(100).optional() });
-const actorOf = (headers: { 'x-actor'?: string | undefined }) => (headers['x-actor'] ? `api:${headers['x-actor']}` : 'api');
 
 const createHeaders = actorHeader.extend({
   'idempotency-key': z
