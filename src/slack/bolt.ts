@@ -6,6 +6,7 @@ import { lt } from 'drizzle-orm';
 import type { Logger } from '../core/logger.js';
 import { slackEvents } from '../db/schema.js';
 import type { SlackDeps } from './deps.js';
+import { registerDeliveryControlListeners } from './listeners/delivery-controls.js';
 import { registerExtendListeners } from './listeners/extend.js';
 import { registerInvitationListeners } from './listeners/invitations.js';
 import { registerInviteListeners } from './listeners/invite.js';
@@ -67,6 +68,7 @@ export function createBoltApp(deps: SlackDeps, receiver: Receiver | { socketMode
   registerInviteListeners(app, deps);
   registerInvitationListeners(app, deps);
   registerExtendListeners(app, deps);
+  registerDeliveryControlListeners(app, deps);
   // Rethrown, not logged: the receiver that called processEvent logs it once, with its outcome.
   app.error(async (error) => {
     throw error;

@@ -1,9 +1,11 @@
 // Editing from Slack: a scheduled invitation → the modal's metadata and initial values; the
 // submitted form → the core's patch (only what the form can express; the version it was read at).
+import { z } from 'zod';
+import { reminderInput } from '../core/invitations/input.js';
 import { printFilter } from '../core/targeting/filter/print.js';
 import type { Target } from '../core/targeting/target.js';
-import type { Invitation } from '../db/schema.js';
-import { inviteBlocks, MAX_INPUT, option, type InviteModalMeta, type TargetType } from './views/invite-modal.js';
+import type { Invitation, ReminderStep } from '../db/schema.js';
+import { inviteBlocks, MAX_INPUT, option, reminderBlock, type InviteModalMeta, type TargetType } from './views/invite-modal.js';
 
 const text = (value: string | null | undefined) => (value && value.length <= MAX_INPUT ? { initial_value: value } : {});
 const seconds = (epochMs: number) => ({ initial_date_time: Math.floor(epochMs / 1000) });
@@ -25,11 +27,32 @@ function targetInitial(target: Target): Record<string, Record<string, unknown>> 
   }
 }
 
+/** Step i of the stored reminders becomes the modal's step i. */
+function remindersInitial(steps: ReminderStep[]): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    steps.flatMap((step, i) => [
+      [reminderBlock(i, 'afterHours'), { initial_value: String(step.afterHours) }],
+      [reminderBlock(i, 'maxCount'), { initial_value: String(step.maxCount) }],
+      [reminderBlock(i, 'minGapHours'), { initial_value: String(step.minGapHours) }],
+      [reminderBlock(i, 'emailSubject'), text(step.emailSubject)],
+      [reminderBlock(i, 'emailBody'), text(step.emailBody)],
+      [reminderBlock(i, 'smsBody'), text(step.smsBody)],
+    ]),
+  );
+}
+
 const channelLabels = { email: 'Email', sms: 'SMS', preference: "Each member's preference" } as const;
 
 export function editModalState(inv: Invitation, channel: string): { meta: InviteModalMeta; initial: Record<string, Record<string, unknown>> } {
   const target = inv.target as Target;
-  const meta: InviteModalMeta = { channel, chat: inv.chatId, locale: inv.locale, target: target.type as TargetType, editing: { id: inv.id, version: inv.version } };
+  const meta: InviteModalMeta = {
+    channel,
+    chat: inv.chatId,
+    locale: inv.locale,
+    target: target.type as TargetType,
+    ...(inv.reminders.length > 0 ? { reminders: inv.reminders.map((_, i) => i) } : {}),
+    editing: { id: inv.id, version: inv.version },
+  };
   const initial: Record<string, Record<string, unknown>> = {
     [inviteBlocks.name]: text(inv.name),
     [inviteBlocks.description]: text(inv.description),
@@ -44,6 +67,7 @@ export function editModalState(inv: Invitation, channel: string): { meta: Invite
     [inviteBlocks.smsBody]: text(inv.smsBody),
     [inviteBlocks.statusChannel]: inv.slackChannelId ? { initial_conversation: inv.slackChannelId } : {},
     ...targetInitial(target),
+    ...remindersInitial(inv.reminders),
   };
   return { meta, initial };
 }
@@ -54,14 +78,26 @@ function sameTime(value: unknown, local: string | null, instant: number): boolea
 }
 
 /**
- * The patch an edit submits: the form minus the chat (an invitation keeps it), and minus times
- * left as they were (the picker drops milliseconds; an unchanged open time would otherwise be
- * checked against now).
+ * The form's steps are the stored ones, read with the core's defaults. Compared field by field:
+ * stored steps keep their fields in the order they were first given, so their JSON may differ.
+ */
+function sameReminders(form: unknown, stored: ReminderStep[]): boolean {
+  const parsed = z.array(reminderInput).safeParse(form);
+  if (!parsed.success || parsed.data.length !== stored.length) return false;
+  const fields = (s: ReminderStep) => JSON.stringify([s.afterHours, s.maxCount, s.minGapHours, s.emailSubject ?? null, s.emailBody ?? null, s.smsBody ?? null]);
+  return parsed.data.every((step, i) => fields(step) === fields(stored[i]!));
+}
+
+/**
+ * The patch an edit submits: the form minus the chat (an invitation keeps it), minus times left
+ * as they were (the picker drops milliseconds; an unchanged open time would otherwise be checked
+ * against now), and minus reminder steps left as they were (they would read as changed).
  */
 export function patchFromForm(form: Record<string, unknown>, current: Invitation, version: number): Record<string, unknown> {
   const { chatId: _chat, ...fields } = form;
   if (fields.opensAt === undefined || sameTime(fields.opensAt, current.opensLocal, current.opensAt)) delete fields.opensAt;
   if (sameTime(fields.closesAt, current.closesLocal, current.closesAt)) delete fields.closesAt;
+  if (sameReminders(fields.reminders, current.reminders)) delete fields.reminders;
   // A sample keeps its seed: the draw stays the one that was previewed and audited.
   const target = fields.target as { type?: string } | undefined;
   const stored = current.target as Target;

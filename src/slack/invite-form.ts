@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import type { FieldProblem } from '../core/errors.js';
 import { instantToZonedLocal } from '../core/time.js';
-import type { InvitationCreateInput } from '../core/invitations/input.js';
+import { MAX_REMINDER_STEPS, type InvitationCreateInput } from '../core/invitations/input.js';
 import type { TargetInput } from '../core/targeting/target.js';
 import { rowsToFilter, type ConditionRow, type RowsResult } from './filter-rows.js';
-import { filterMatchBlock, inviteBlocks, MAX_ROWS, rowBlock, targetTypes, type InviteModalMeta, type TargetType } from './views/invite-modal.js';
+import { filterMatchBlock, inviteBlocks, MAX_ROWS, reminderBlock, reminderFields, rowBlock, targetTypes, type InviteModalMeta, type ReminderField, type TargetType } from './views/invite-modal.js';
 
 const selectedOption = z.object({ value: z.string() }).nullish();
 
@@ -31,6 +31,7 @@ export const inviteModalMeta = z.object({
   target: z.enum(targetTypes).default('all'),
   confirmed: z.number().int().nonnegative().optional(),
   rows: z.array(z.number().int().min(0).max(10_000)).max(MAX_ROWS).optional(),
+  reminders: z.array(z.number().int().min(0).max(10_000)).max(MAX_REMINDER_STEPS).optional(),
   editing: z.object({ id: z.string().max(64), version: z.number().int().positive() }).optional(),
 });
 
@@ -133,14 +134,36 @@ export function targetFromState(values: ViewStateValues, meta: InviteModalMeta):
 }
 
 /**
- * The form as the core's create schema takes it. `timeZone` is the submitter's Slack zone: the
- * pickers show times in it, and a member-local schedule reads its wall-clock times from it.
+ * The reminder steps as the user left them: numbers as typed (the core says what is wrong with
+ * them), empty texts left out (the invitation's own message is used).
  */
+function remindersFromState(values: ViewStateValues, meta: InviteModalMeta): Record<string, unknown>[] {
+  return (meta.reminders ?? []).map((step) => {
+    const text = (field: ReminderField) => textOf(values, reminderBlock(step, field));
+    const number = (field: ReminderField) => {
+      const typed = text(field);
+      return typed === undefined ? undefined : Number(typed);
+    };
+    return {
+      afterHours: number('afterHours'),
+      maxCount: number('maxCount'),
+      minGapHours: number('minGapHours'),
+      emailSubject: text('emailSubject'),
+      emailBody: text('emailBody'),
+      smsBody: text('smsBody'),
+    };
+  });
+}
+
 /** Whether the times are wall-clock times in each member's zone (then the submitter's zone is needed). */
 export function isMemberLocal(values: ViewStateValues): boolean {
   return checked(values, inviteBlocks.memberLocal, 'member_local');
 }
 
+/**
+ * The form as the core's create schema takes it. `timeZone` is the submitter's Slack zone: the
+ * pickers show times in it, and a member-local schedule reads its wall-clock times from it.
+ */
 export function invitationFormFromState(values: ViewStateValues, meta: InviteModalMeta, timeZone: string): Record<string, unknown> {
   const memberLocal = isMemberLocal(values);
   const when = (block: string) => {
@@ -167,6 +190,7 @@ export function invitationFormFromState(values: ViewStateValues, meta: InviteMod
       emailBody: textOf(values, inviteBlocks.emailBody),
       smsBody: textOf(values, inviteBlocks.smsBody),
     },
+    reminders: remindersFromState(values, meta),
     slackChannelId: element(values, inviteBlocks.statusChannel)?.selected_conversation ?? meta.channel,
   };
   return form;
@@ -199,6 +223,12 @@ function blockFor(path: string, meta: InviteModalMeta, values: ViewStateValues):
       if (second === 'emailBody') return locale(inviteBlocks.emailBody);
       if (second === 'smsBody') return locale(inviteBlocks.smsBody);
       return inviteBlocks.channel;
+    case 'reminders': {
+      const step = meta.reminders?.[Number(second)];
+      const field = reminderFields.find((f) => f === path.split('.')[2]);
+      // A problem with the list itself (too many steps) has no block of its own.
+      return step !== undefined && field ? reminderBlock(step, field) : inviteBlocks.name;
+    }
     case 'target':
       if (meta.target === 'filter') return inviteBlocks.filterExpression;
       if (meta.target === 'members') return inviteBlocks.memberIds;

@@ -169,8 +169,8 @@ describe('the failure guard', () => {
     expect(tick.dispatch.failed).toBe(15);
     const paused = await getInvitation(db(), inv.id);
     expect(paused).toMatchObject({ pauseReason: 'failure_rate', pausedBy: 'runner' });
-    const [{ n }] = await db().all<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events WHERE action = 'paused'`);
-    expect(n).toBe(1);
+    const [paused1] = await db().all<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events WHERE action = 'paused'`);
+    expect(paused1!.n).toBe(1);
 
     // Permanent failures are not retried.
     await resumeInvitation(coreDeps(db(), clock), inv.id, 'slack:U1');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatWithLocales } from '../../src/core/chats/service.js';
+import { shownDeliveryStates, type StepProgress } from '../../src/core/delivery/progress.js';
 import type { InvitationCounts } from '../../src/core/invitations/service.js';
+import type { DeliveryFacts } from '../../src/slack/delivery-facts.js';
 import type { Invitation } from '../../src/db/schema.js';
 import { invitationDetail } from '../../src/slack/views/invitation-detail.js';
 import { homeView, invitationList } from '../../src/slack/views/invitation-list.js';
@@ -34,7 +36,7 @@ const chat: ChatWithLocales = {
 
 function model(target: InviteModalModel['meta']['target'], chats: number): InviteModalModel {
   return {
-    meta: { channel: 'C0123456789', chat: chat.id, locale: 'x42-AA', target, rows: [0, 1, 2, 3, 4, 5, 6, 7] },
+    meta: { channel: 'C0123456789', chat: chat.id, locale: 'x42-AA', target, rows: [0, 1, 2, 3, 4, 5, 6, 7], reminders: [0, 1, 2] },
     chats: Array.from({ length: Math.min(chats, 100) }, (_, i) => ({ id: `${long(60, 'i')}${i}`, name: `${long(100, 'C')}${i}` })),
     chatCount: chats,
     fields: Array.from({ length: 150 }, (_, i) => `${long(60, 'f')}${i}`),
@@ -84,8 +86,16 @@ const invitation = {
   updatedAt: now,
   version: 3,
   idempotencyKey: null,
+  reminders: Array.from({ length: 5 }, () => ({ afterHours: 2160, maxCount: 10, minGapHours: 2160, emailSubject: long(200), emailBody: long(20_000), smsBody: long(1600) })),
+  pausedAt: now,
+  pausedBy: 'runner',
+  pauseReason: 'failure_rate',
+  completedCount: 99,
 } as Invitation;
 const counts: InvitationCounts = { targeted: 1_000_000, sent: 999_999, delivered: 999_000, failed: 500, bounced: 499, cancelled: 1, clicked: 500_000, completed: 99, completedAfterClose: 0 };
+// Every step with a million messages in every state.
+const steps: StepProgress[] = Array.from({ length: 6 }, (_, step) => ({ step, total: 9_000_000, states: Object.fromEntries(shownDeliveryStates.map((s) => [s, 1_000_000])) as StepProgress['states'], retryable: 1_000_000 }));
+const delivery: DeliveryFacts = { steps, autoPause: { failed: 1_000_000, attempted: 1_000_000 } };
 
 describe('Block Kit limits on the largest views and messages', () => {
   for (const target of targetTypes) {
@@ -107,9 +117,9 @@ describe('Block Kit limits on the largest views and messages', () => {
   });
 
   it('the summary, the View modal and a full page of the list', () => {
-    expect(messageLimitProblems(summaryMessage(invitation, counts, chat.name))).toEqual([]);
-    expect(viewLimitProblems(invitationDetail(invitation, counts, chat.name))).toEqual([]);
-    const items = Array.from({ length: 10 }, () => ({ invitation, counts, chatName: chat.name }));
+    expect(messageLimitProblems(summaryMessage(invitation, counts, chat.name, delivery))).toEqual([]);
+    expect(viewLimitProblems(invitationDetail(invitation, counts, chat.name, delivery))).toEqual([]);
+    const items = Array.from({ length: 10 }, () => ({ invitation, counts, delivery, chatName: chat.name }));
     expect(messageLimitProblems(invitationList(items, { status: 'open', locale: 'fr-CA', chatId: chat.id }, long(200, 'z')))).toEqual([]);
     expect(viewLimitProblems(homeView(items))).toEqual([]);
   });

@@ -2,6 +2,7 @@
 // with the real Bolt and @slack/web-api talking to a local Slack-compatible server.
 import { createApp } from '../../src/app.js';
 import type { Clock } from '../../src/core/clock.js';
+import type { InvitationChangeListener } from '../../src/core/invitations/changes.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { Db } from '../../src/db/client.js';
 import type { SlackSettings } from '../../src/slack/deps.js';
@@ -31,6 +32,8 @@ export interface SlackHarness {
   post(body: string, contentType: string, headers?: Record<string, string>): Promise<Response>;
   command(command: string, text: string, opts?: { user?: string; team?: string; channel?: string }): Promise<Response>;
   interact(payload: Record<string, unknown>): Promise<Response>;
+  /** The app's change listener (the Slack summaries): hand it to a runner so what it does shows in Slack. */
+  changes: InvitationChangeListener;
   /** The same app's HTTP API, with the API token. */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Waits for the work listeners do after their ack. */
@@ -45,11 +48,12 @@ export async function slackHarness(db: Db, opts: { settings?: Partial<SlackSetti
   const core = { ...coreDeps(db, clock), logger };
   const slack: SlackSettings = { signingSecret: SIGNING_SECRET, botToken: 'xoxb-test-token', apiUrl: fake.url, teamId: TEAM, managers: [], largeAudience: 5000, ...opts.settings };
   const pending = new Set<Promise<unknown>>();
+  const changes = slackChangeListener({ ...core, slack }, backgroundClient(slack));
   const app = createApp({
     ...core,
     apiToken: TEST_API_TOKEN,
     slack: slackRequestHandler({ ...core, slack }),
-    changes: slackChangeListener({ ...core, slack }, backgroundClient(slack)),
+    changes,
     waitUntil: (work) => {
       pending.add(work);
       void work.finally(() => pending.delete(work));
@@ -62,6 +66,7 @@ export async function slackHarness(db: Db, opts: { settings?: Partial<SlackSetti
   return {
     fake,
     clock,
+    changes,
     post,
     command(command, text, o = {}) {
       const body = new URLSearchParams({

@@ -32,7 +32,7 @@ async function releaseAbandoned(deps: DeliveryDeps, now: number): Promise<number
   for (const { id } of expired) {
     const [result] = await deps.db.batch([
       deps.db.run(sql`UPDATE deliveries SET state = 'unknown', error_code = 'no_answer', error_reason = 'the runner sending it stopped', updated_at = ${now - deps.delivery.reconcileAfterMs}
-        WHERE batch_id = ${id} AND state = 'sending' AND (SELECT state FROM send_batches WHERE id = ${id}) = 'claimed'`),
+        WHERE batch_id = ${id} AND state IN ('sending', 'unknown') AND state = 'sending' AND (SELECT state FROM send_batches WHERE id = ${id}) = 'claimed'`),
       deps.db.run(sql`UPDATE send_batches SET state = 'reconciled' WHERE id = ${id} AND state = 'claimed'`),
     ]);
     rows += result.rowsAffected;

@@ -53,7 +53,7 @@ export function registerExtendListeners(app: App, deps: SlackDeps): void {
     await ack();
     const summary = await publishSummary(deps, client, after.id);
     if (summary && after.closesAt !== before.closesAt) {
-      await replyInThread(client, summary, `Close time moved by <@${user}>: ${slackDate(before.closesAt)} → ${slackDate(after.closesAt)}.`);
+      await replyInThread(client, summary, { text: `Close time moved by <@${user}>: ${slackDate(before.closesAt)} → ${slackDate(after.closesAt)}.` });
     }
     deps.logger.log('info', 'slack.invitation_extended', { invitation: after.id, user });
   });

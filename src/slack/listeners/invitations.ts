@@ -1,19 +1,17 @@
 // `/invitations [status] [locale] [chat]`: the list, its pages, View and Close; and Close now on
 // the status summaries.
-import type { App, RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { getChat, listChats } from '../../core/chats/service.js';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import { approveInvitation } from '../../core/invitations/approval.js';
 import { closeInvitation, getInvitation, invitationCounts, listInvitations } from '../../core/invitations/service.js';
 import { localeTag } from '../../core/validators.js';
 import { invitationStatuses, type Invitation } from '../../db/schema.js';
+import { deliveryFacts } from '../delivery-facts.js';
 import type { SlackDeps } from '../deps.js';
 import { findChatByName, inviteModel } from '../invite-model.js';
 import { isManager } from '../managers.js';
-import { threadText } from '../notifier.js';
-import { publishSummary, replyInThread } from '../summary.js';
 import { helpText } from '../views/help.js';
 import { invitationDetail } from '../views/invitation-detail.js';
 import { homeView, invitationList, listActions, type ListedInvitation, type ListQuery } from '../views/invitation-list.js';
@@ -21,6 +19,7 @@ import { summaryActions } from '../views/summary.js';
 import { inviteModal } from '../views/invite-modal.js';
 import { plain } from '../views/text.js';
 import { editModalState } from '../edit-form.js';
+import { buttonValue, managerButton, tellVia } from './buttons.js';
 
 const PAGE_SIZE = 10;
 
@@ -56,7 +55,8 @@ async function listed(deps: SlackDeps, query: ListQuery) {
   const items: ListedInvitation[] = [];
   for (const invitation of page.items) {
     if (!names.has(invitation.chatId)) names.set(invitation.chatId, (await getChat(deps.db, invitation.chatId)).name);
-    items.push({ invitation, counts: await invitationCounts(deps.db, invitation.id), chatName: names.get(invitation.chatId)! });
+    const [counts, delivery] = await Promise.all([invitationCounts(deps.db, invitation.id), deliveryFacts(deps, invitation)]);
+    items.push({ invitation, counts, delivery, chatName: names.get(invitation.chatId)! });
   }
   return { items, nextCursor: page.nextCursor };
 }
@@ -64,34 +64,6 @@ async function listed(deps: SlackDeps, query: ListQuery) {
 async function listPage(deps: SlackDeps, query: ListQuery) {
   const { items, nextCursor } = await listed(deps, query);
   return invitationList(items, query, nextCursor);
-}
-
-/**
- * A manager's change from a button (close, approve): applied by the core, then the summary and its
- * thread are brought up to date. Returns what to tell the user.
- */
-async function changeFromSlack(
-  deps: SlackDeps,
-  client: WebClient,
-  user: string,
-  change: () => Promise<Invitation>,
-  done: { event: string; thread: string; told: (inv: Invitation) => string },
-): Promise<string> {
-  try {
-    const invitation = await change();
-    const summary = await publishSummary(deps, client, invitation.id);
-    if (summary) await replyInThread(client, summary, done.thread);
-    deps.logger.log('info', done.event, { invitation: invitation.id, user });
-    return done.told(invitation);
-  } catch (error) {
-    if (error instanceof ConflictError || error instanceof NotFoundError) return error.message;
-    throw error;
-  }
-}
-
-/** Ephemeral feedback; pressed in the Home tab there is no response_url, hence no respond(). */
-function tellVia(respond: RespondFn | undefined): (text: string) => Promise<void> {
-  return async (text) => void (respond ? await respond({ response_type: 'ephemeral', replace_original: false, text }) : undefined);
 }
 
 /** The invitation a button names, or undefined (and the user told) when it is gone. */
@@ -104,8 +76,6 @@ async function invitationOf(deps: SlackDeps, id: string, tell: (text: string) =>
     return undefined;
   }
 }
-
-const buttonValue = (body: unknown) => (body as { actions?: { value?: string }[] }).actions?.[0]?.value ?? '';
 
 export function registerInvitationListeners(app: App, deps: SlackDeps): void {
   const { managers } = deps.slack;
@@ -140,8 +110,8 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
     await ack();
     const invitation = await invitationOf(deps, buttonValue(body), tellVia(respond));
     if (!invitation) return;
-    const [counts, chat] = await Promise.all([invitationCounts(deps.db, invitation.id), getChat(deps.db, invitation.chatId)]);
-    await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: invitationDetail(invitation, counts, chat.name) });
+    const [counts, chat, delivery] = await Promise.all([invitationCounts(deps.db, invitation.id), getChat(deps.db, invitation.chatId), deliveryFacts(deps, invitation)]);
+    await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: invitationDetail(invitation, counts, chat.name, delivery) });
   });
 
   app.action(listActions.edit, async ({ ack, body, client, respond }) => {
@@ -160,24 +130,12 @@ export function registerInvitationListeners(app: App, deps: SlackDeps): void {
     }
   });
 
-  /** A button only managers may use, whose change the core makes on the invitation in its value. */
-  function managerButton(actions: string[], verb: 'close' | 'approve', change: (id: string, actor: string) => Promise<Invitation>): void {
-    for (const action of actions) {
-      app.action(action, async ({ ack, body, client, respond }) => {
-        await ack();
-        const user = body.user.id;
-        const tell = tellVia(respond);
-        if (!(await isManager(client, managers, user))) return void (await tell(`Only the invitation managers of this workspace can ${verb} invitations.`));
-        const outcome = await changeFromSlack(deps, client, user, () => change(buttonValue(body), `slack:${user}`), {
-          event: `slack.invitation_${verb}d`,
-          thread: threadText({ action: verb === 'close' ? 'closed' : 'approved', actor: `slack:${user}` })!,
-          told: (inv) => `${verb === 'close' ? 'Closed' : 'Approved'} *${inv.name}*.`,
-        });
-        await tell(outcome);
-      });
-    }
-  }
-
-  managerButton([listActions.close, summaryActions.close], 'close', (id, actor) => closeInvitation(deps, id, actor));
-  managerButton([summaryActions.approve], 'approve', (id, actor) => approveInvitation(deps, id, actor));
+  managerButton(app, deps, [listActions.close, summaryActions.close], 'close invitations', async (id, actor) => {
+    const invitation = await closeInvitation(deps, id, actor);
+    return { invitation, change: { action: 'closed', actor }, told: `Closed *${invitation.name}*.` };
+  });
+  managerButton(app, deps, [summaryActions.approve], 'approve invitations', async (id, actor) => {
+    const invitation = await approveInvitation(deps, id, actor);
+    return { invitation, change: { action: 'approved', actor }, told: `Approved *${invitation.name}*.` };
+  });
 }

@@ -22,8 +22,9 @@ import { forgetSummary, publishSummary, replyInThread } from '../summary.js';
 import { threadText } from '../notifier.js';
 import { audienceLines } from '../views/audience.js';
 import { helpText } from '../views/help.js';
-import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, MAX_ROWS, MAX_STATIC_OPTIONS, option, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
+import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, MAX_MODAL_REMINDERS, MAX_ROWS, MAX_STATIC_OPTIONS, option, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
 import { isRateLimited, withinBudget } from '../web.js';
+import { buttonValue } from './buttons.js';
 
 const TRIGGER_BUDGET_MS = 2500;
 
@@ -39,6 +40,9 @@ function readView(view: unknown): { id: string; hash?: string; meta: InviteModal
   if (!parsed.success) return undefined;
   return { id: parsed.data.id, hash: parsed.data.hash, meta: readMeta(parsed.data.private_metadata), values: parsed.data.state?.values ?? {} };
 }
+
+/** Ids of rows or steps with one more: a new id, so Slack starts its inputs empty. */
+const withNewId = (ids: number[]) => [...ids, ids.length > 0 ? Math.max(...ids) + 1 : 0];
 
 function zodProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({ path: fieldPath(issue.path), message: issue.message }));
@@ -110,35 +114,34 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     await ack({ options: chats.map((c) => option(c.name, c.id)) });
   });
 
+  /** A choice or button that changes what the form shows: re-rendered for `next` (undefined: left as it is). */
+  function rerenderOn(action: string | RegExp, next: (meta: InviteModalMeta, value: string) => InviteModalMeta | undefined): void {
+    app.action(action, async ({ ack, body, client }) => {
+      await ack();
+      const view = readView((body as { view?: unknown }).view);
+      if (!view) return;
+      const meta = next(metaFromState(view.meta, view.values), buttonValue(body));
+      if (meta) await rerender(client, view, inviteModal(await inviteModel(deps, meta)));
+    });
+  }
+
   // Choosing a chat, a locale or a target type re-renders the form.
-  app.action(/^(chat|locale|target_type)$/, async ({ ack, body, client }) => {
-    await ack();
-    const view = readView((body as { view?: unknown }).view);
-    if (!view) return;
-    const meta = metaFromState(view.meta, view.values);
-    await rerender(client, view, inviteModal(await inviteModel(deps, meta)));
-  });
+  rerenderOn(/^(chat|locale|target_type)$/, (meta) => meta);
 
-  // The filter builder: rows are added and removed by re-rendering with their ids in the metadata.
-  app.action(inviteActions.addRow, async ({ ack, body, client }) => {
-    await ack();
-    const view = readView((body as { view?: unknown }).view);
-    if (!view) return;
-    const meta = metaFromState(view.meta, view.values);
+  // Condition rows and reminder steps are added and removed by re-rendering with their ids in the metadata.
+  rerenderOn(inviteActions.addRow, (meta) => {
     const rows = meta.rows?.length ? meta.rows : [0];
-    if (rows.length >= MAX_ROWS) return;
-    await rerender(client, view, inviteModal(await inviteModel(deps, { ...meta, rows: [...rows, Math.max(...rows) + 1] })));
+    return rows.length < MAX_ROWS ? { ...meta, rows: withNewId(rows) } : undefined;
   });
-
-  app.action(inviteActions.removeRow, async ({ ack, body, client }) => {
-    await ack();
-    const view = readView((body as { view?: unknown }).view);
-    if (!view) return;
-    const meta = metaFromState(view.meta, view.values);
-    const removed = Number((body as { actions?: { value?: string }[] }).actions?.[0]?.value);
-    const rows = (meta.rows ?? [0]).filter((r) => r !== removed);
-    await rerender(client, view, inviteModal(await inviteModel(deps, { ...meta, rows: rows.length > 0 ? rows : [0] })));
+  rerenderOn(inviteActions.removeRow, (meta, removed) => {
+    const rows = (meta.rows ?? [0]).filter((r) => r !== Number(removed));
+    return { ...meta, rows: rows.length > 0 ? rows : [0] };
   });
+  rerenderOn(inviteActions.addReminder, (meta) => {
+    const steps = meta.reminders ?? [];
+    return steps.length < MAX_MODAL_REMINDERS ? { ...meta, reminders: withNewId(steps) } : undefined;
+  });
+  rerenderOn(inviteActions.removeReminder, (meta, removed) => ({ ...meta, reminders: (meta.reminders ?? []).filter((r) => r !== Number(removed)) }));
 
   app.action(inviteActions.previewAudience, async ({ ack, body, client }) => {
     await ack();
@@ -189,7 +192,7 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     // A new status channel gets a new summary; the old one stays where it was.
     if (result.changes.slackChannelId) await forgetSummary(deps, editing.id);
     const summary = await publishSummary(deps, client, editing.id);
-    if (summary) await replyInThread(client, summary, threadText({ action: 'edited', actor: `slack:${user}`, changes: result.changes })!);
+    if (summary) await replyInThread(client, summary, { text: threadText({ action: 'edited', actor: `slack:${user}`, changes: result.changes })! });
     deps.logger.log('info', 'slack.invitation_edited', { invitation: editing.id, user, fields: fields.join(',') });
   }
 
@@ -199,8 +202,8 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     if (!view) return { problems: ['The form could not be read.'] };
     const meta = metaFromState(view.meta, view.values);
     const form = invitationFormFromState(view.values, meta, await submitterZone(client, user, view.values));
-    // A name and a close time are not needed to see a message.
-    const parsed = invitationCreateInput.safeParse({ ...form, name: form.name || 'Preview', closesAt: form.closesAt ?? new Date(deps.clock.now() + 7 * 86_400_000).toISOString() });
+    // A name, a close time and finished reminder steps are not needed to see the message.
+    const parsed = invitationCreateInput.safeParse({ ...form, name: form.name || 'Preview', closesAt: form.closesAt ?? new Date(deps.clock.now() + 7 * 86_400_000).toISOString(), reminders: undefined });
     if (!parsed.success) return { problems: zodProblems(parsed.error).map((p) => `${p.path}: ${p.message}`) };
     try {
       return { preview: await renderPreview(deps, parsed.data) };

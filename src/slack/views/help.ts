@@ -4,4 +4,5 @@ export const helpText = [
   '• `/invite` opens the form for a new invitation; `/invite Onboarding` preselects that chat.',
   '• `/invitations` lists invitations, newest first; narrow it with a status (`scheduled`, `open`, `closed`), a locale (`fr-CA`) and/or a chat: `/invitations open fr-CA onboarding`.',
   '• Each invitation keeps a status summary up to date in its channel, with the history in its thread.',
+  '• While it sends, the summary’s buttons pause and resume it, send a reminder now, or retry the failed messages.',
 ].join('\n');

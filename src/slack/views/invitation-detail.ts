@@ -2,6 +2,8 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { InvitationCounts } from '../../core/invitations/service.js';
 import type { Invitation } from '../../db/schema.js';
+import type { DeliveryFacts } from '../delivery-facts.js';
+import { deliveryBlocks } from './delivery-text.js';
 import { funnelText, invitationHeading, progressText, slackDate } from './invitation-text.js';
 import { escapedWithin, plain } from './text.js';
 
@@ -13,12 +15,13 @@ function steps(inv: Invitation, counts: InvitationCounts): string {
   return lines.join('\n');
 }
 
-export function invitationDetail(inv: Invitation, counts: InvitationCounts, chatName: string): View {
+export function invitationDetail(inv: Invitation, counts: InvitationCounts, chatName: string, delivery: DeliveryFacts): View {
   const rate = counts.targeted > 0 ? `${((counts.completed / counts.targeted) * 100).toFixed(1)}%` : '—';
   const blocks: KnownBlock[] = [
     ...invitationHeading(inv, chatName),
     { type: 'section', text: { type: 'mrkdwn', text: `*Steps*\n${steps(inv, counts)}` } },
     { type: 'section', text: { type: 'mrkdwn', text: `*Delivery*\n${funnelText(counts)}\nCompletion rate: *${rate}*` } },
+    ...deliveryBlocks(inv, delivery),
     { type: 'section', text: { type: 'mrkdwn', text: progressText(inv, counts) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `\`${inv.id}\` · version ${inv.version}` }] },
   ];

@@ -2,6 +2,8 @@
 import type { ActionsBlockElement, KnownBlock, View } from '@slack/types';
 import type { InvitationCounts } from '../../core/invitations/service.js';
 import type { Invitation } from '../../db/schema.js';
+import type { DeliveryFacts } from '../delivery-facts.js';
+import { deliveryLines, pauseText } from './delivery-text.js';
 import { statusText, windowText } from './invitation-text.js';
 import { escapeMrkdwn, plain } from './text.js';
 
@@ -15,6 +17,7 @@ export const listActions = {
 export interface ListedInvitation {
   invitation: Invitation;
   counts: InvitationCounts;
+  delivery: DeliveryFacts;
   chatName: string;
 }
 
@@ -27,8 +30,9 @@ export interface ListQuery {
 }
 
 /** One invitation: its line and buttons. The App Home has no response_url, so no Close there. */
-function row({ invitation: inv, counts, chatName }: ListedInvitation, withClose = true): KnownBlock[] {
+function row({ invitation: inv, counts, delivery, chatName }: ListedInvitation, withClose = true): KnownBlock[] {
   const limit = inv.responseLimit ? ` / limit ${inv.responseLimit.toLocaleString('en-US')}` : '';
+  const paused = pauseText(inv, delivery);
   const buttons: ActionsBlockElement[] = [{ type: 'button', action_id: listActions.view, value: inv.id, text: plain('View') }];
   if (inv.status === 'scheduled') buttons.push({ type: 'button', action_id: listActions.edit, value: inv.id, text: plain('Edit') });
   if (withClose && (inv.status === 'scheduled' || inv.status === 'open')) {
@@ -50,6 +54,8 @@ function row({ invitation: inv, counts, chatName }: ListedInvitation, withClose 
           `*${escapeMrkdwn(inv.name)}* · ${escapeMrkdwn(chatName)} · Locale *${inv.locale}* · ${statusText(inv)}`,
           windowText(inv),
           `Targeted ${counts.targeted.toLocaleString('en-US')} · sent ${counts.sent.toLocaleString('en-US')} · completed ${counts.completed.toLocaleString('en-US')}${limit}`,
+          ...(paused ? [paused] : []),
+          ...deliveryLines(inv, delivery.steps),
         ].join('\n'),
       },
     },

@@ -45,6 +45,7 @@ const statusLabel: Record<Invitation['status'], string> = { draft: 'Draft', sche
 export function statusText(inv: Invitation): string {
   if (inv.status === 'scheduled' && !isCleared(inv)) return 'Scheduled, awaiting a second manager’s approval';
   if (inv.status === 'scheduled' && inv.approvedBy) return `Scheduled, approved by ${actorText(inv.approvedBy)}`;
+  if (inv.status === 'open' && inv.pausedAt !== null) return inv.pauseReason === 'failure_rate' ? 'Open, paused automatically' : 'Open, paused';
   if (inv.status !== 'closed') return statusLabel[inv.status];
   const why = inv.closeReason === 'response_limit' ? 'response limit reached' : inv.closeReason === 'close_time' ? 'close time' : `closed by ${inv.closedBy ? actorText(inv.closedBy) : 'hand'}`;
   return `Closed (${why})`;
@@ -69,7 +70,8 @@ export function funnelText(counts: InvitationCounts): string {
 }
 
 export function progressText(inv: Invitation, counts: InvitationCounts): string {
-  if (inv.responseLimit) return `${progressBar(counts.completed, inv.responseLimit)} of the response limit (${counts.completed}/${inv.responseLimit})`;
+  // The limit counts the completions made while open (completedCount), not those after close.
+  if (inv.responseLimit) return `${progressBar(inv.completedCount, inv.responseLimit)} of the response limit (${inv.completedCount}/${inv.responseLimit} completions)`;
   return `${progressBar(counts.completed, counts.targeted)} of the audience completed (${counts.completed}/${counts.targeted})`;
 }
 

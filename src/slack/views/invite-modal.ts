@@ -43,12 +43,24 @@ export const inviteActions = {
   previewMessage: 'invite.preview_message',
   sendTest: 'invite.send_test',
   removeRow: 'invite.remove_row',
+  addReminder: 'invite.add_reminder',
+  removeReminder: 'invite.remove_reminder',
 } as const;
 
 /** Condition rows of the filter builder: block ids `cond.<row>.field|op|value`. */
 export const rowBlock = (row: number, part: 'field' | 'op' | 'value') => `cond.${row}.${part}`;
 export const filterMatchBlock = 'filter_match';
 export const MAX_ROWS = 8;
+
+/**
+ * Reminder steps: block ids `reminder.<step>.<field>`, the field named as the core names it, so a
+ * problem at `reminders.N.field` finds its block.
+ */
+export const reminderFields = ['afterHours', 'maxCount', 'minGapHours', 'emailSubject', 'emailBody', 'smsBody'] as const;
+export type ReminderField = (typeof reminderFields)[number];
+export const reminderBlock = (step: number, field: ReminderField) => `reminder.${step}.${field}`;
+/** The modal offers three steps (the API takes more; an edited invitation shows all of its own). */
+export const MAX_MODAL_REMINDERS = 3;
 
 /** Kept in private_metadata between renders (Slack's limit: 3,000 characters). */
 export interface InviteModalMeta {
@@ -61,6 +73,8 @@ export interface InviteModalMeta {
   confirmed?: number;
   /** Ids of the filter builder's condition rows, in order. */
   rows?: number[];
+  /** Ids of the reminder steps, in order. */
+  reminders?: number[];
   /** Set when the modal edits a scheduled invitation (with the version it was read at). */
   editing?: { id: string; version: number };
 }
@@ -261,11 +275,37 @@ function messageBlocks(model: InviteModalModel): KnownBlock[] {
   ];
 }
 
+function reminderBlocks(model: InviteModalModel): KnownBlock[] {
+  const steps = model.meta.reminders ?? [];
+  const blocks: KnownBlock[] = [
+    header('Reminders'),
+    context("To members who have not completed, counted from their first message. Empty texts reuse the invitation's message; texts you write need `{{link}}`."),
+  ];
+  const hours = { type: 'number_input', is_decimal_allowed: true };
+  const optionalText = (step: number, field: ReminderField, label: string, maxLength: number, multiline: boolean) =>
+    input(reminderBlock(step, field), label, { type: 'plain_text_input', multiline, max_length: maxLength, placeholder: plain("The invitation's own") }, { optional: true });
+  steps.forEach((step, i) => {
+    const n = i + 1;
+    blocks.push(
+      input(reminderBlock(step, 'afterHours'), `Reminder ${n}: hours after the first message`, { ...hours, initial_value: String(48 * n) }),
+      input(reminderBlock(step, 'maxCount'), 'At most, per member', { type: 'number_input', is_decimal_allowed: false, initial_value: '1' }, { optional: true, hint: 'How many times this reminder may go to one member.' }),
+      input(reminderBlock(step, 'minGapHours'), 'Hours since their last message, at least', { ...hours, initial_value: '24' }, { optional: true }),
+      optionalText(step, 'emailSubject', 'Email subject', 200, false),
+      optionalText(step, 'emailBody', 'Email body', MAX_INPUT, true),
+      optionalText(step, 'smsBody', 'SMS text', 1600, true),
+      { type: 'actions', block_id: `reminder.${step}.actions`, elements: [{ type: 'button', action_id: inviteActions.removeReminder, value: String(step), text: plain(`Remove reminder ${n}`) }] },
+    );
+  });
+  if (steps.length < MAX_MODAL_REMINDERS) blocks.push({ type: 'actions', block_id: 'reminder.add', elements: [{ type: 'button', action_id: inviteActions.addReminder, text: plain('Add reminder') }] });
+  return blocks;
+}
+
 /** Puts an edited invitation's values into the inputs (Slack keeps them until the user changes them). */
 function applyInitial(blocks: KnownBlock[], initial: Record<string, Record<string, unknown>>): void {
   for (const block of blocks) {
     if (block.type !== 'input' || !block.block_id) continue;
-    const values = initial[block.block_id.split('.')[0]!];
+    // Reminder blocks by their own id; message blocks without their locale suffix.
+    const values = initial[block.block_id] ?? initial[block.block_id.split('.')[0]!];
     if (values) Object.assign(block.element, values);
   }
 }
@@ -279,6 +319,7 @@ export function inviteModal(model: InviteModalModel): View {
     ...deliveryBlocks(model),
     ...targetBlocks(model),
     ...messageBlocks(model),
+    ...reminderBlocks(model),
     header('Status'),
     input(inviteBlocks.statusChannel, 'Post the status summary in', { type: 'conversations_select', initial_conversation: model.meta.channel, filter: { include: ['public', 'private'], exclude_bot_users: true } }),
   ];
