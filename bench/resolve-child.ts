@@ -1,22 +1,11 @@
 // Runs in its own process so its peak RSS is the resolve alone: `all` stores the audience of an
 // invitation to every member; `sample` stores a 10,000-member sample of a filter matching all.
-import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { invitationSeq } from '../src/db/invitation-seq.js';
 import { storeAudience } from '../src/core/targeting/audience.js';
 import { openDatabase, tuneEmbeddedFile } from '../src/db/open.js';
+import { peakRssMb as peakRss } from './rss.js';
 import { benchSpec } from './targeting.js';
-
-/**
- * This process's own peak RSS (VmHWM). Not resourceUsage().maxRSS: Linux carries ru_maxrss over
- * fork and exec, so a child of the 300 MB benchmark process reported the parent's peak (measured:
- * a 40 MB child of a 450 MB parent reported 404 MB).
- */
-function peakRss(): number {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
-  return kb ? Number(kb[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
-}
 
 const mode = process.argv[2] === 'sample' ? 'sample' : 'all';
 const url = process.env.DATABASE_URL!;

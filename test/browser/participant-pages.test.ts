@@ -5,9 +5,8 @@ import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { saveChat } from '../../src/core/chats/service.js';
-import { closeInvitation, createInvitation } from '../../src/core/invitations/service.js';
+import { closeInvitation } from '../../src/core/invitations/service.js';
 import { participantStrings } from '../../src/core/messages/strings.js';
-import { runTick } from '../../src/jobs/tick.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { clearTables, coreDeps, manualClock, testApp } from '../support/app.js';
 import { serveApp, startFakeChatPlatform, useBrowser, type FakeChatPlatform, type ServedApp } from '../support/browser.js';
@@ -15,7 +14,8 @@ import { member, seedMembers } from '../support/community.js';
 import { openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startFakePostmark, type FakePostmark } from '../support/fake-postmark.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
-import { fakeProviders, runnerDeps } from '../support/runner.js';
+import { sendInvitation } from '../support/invitations.js';
+import { fakeProviders } from '../support/runner.js';
 
 const EN = participantStrings('en-US');
 const FR = participantStrings('fr-CA');
@@ -65,23 +65,8 @@ describe('participant pages in a real browser', () => {
 
   /** Creates an invitation in `locale`, sends it by email through the runner, and returns it. */
   async function send(locale: 'en-US' | 'fr-CA') {
-    const { invitation } = await createInvitation(
-      coreDeps(db(), clock, settings()),
-      {
-        chatId: 'feedback',
-        name: `Browser ${locale}`,
-        locale,
-        scheduleMode: 'fixed',
-        timeZone: 'UTC',
-        closesAt: '2026-12-05T12:00:00Z',
-        target: { type: 'all' },
-        sameLocaleOnly: false,
-        liveAudience: true,
-        message: { channel: 'email', emailBody: 'Your personal link: {{link}}' },
-      } as never,
-      'api:test',
-    );
-    await runTick({ ...runnerDeps(db(), clock, fakeProviders(postmark, twilio)), settings: settings() });
+    const message = { channel: 'email' as const, emailBody: 'Your personal link: {{link}}' };
+    const { invitation } = await sendInvitation(db(), clock, fakeProviders(postmark, twilio), { name: `Browser ${locale}`, locale, message }, settings());
     return invitation;
   }
 
@@ -192,10 +177,11 @@ describe('participant pages in a real browser', () => {
       await button.click();
       expect((await posted).status()).toBe(200);
 
-      // The confirmation replaces the form and is announced (the h1 carries role="status").
+      // The confirmation replaces the form, is announced (a status region) and keeps its heading.
       const confirmation = page.getByRole('status');
       await confirmation.waitFor();
-      expect(await confirmation.innerText()).toBe(c.t.unsubscribedTitle);
+      expect(await confirmation.getByRole('heading', { level: 1 }).innerText()).toBe(c.t.unsubscribedTitle);
+      expect(await confirmation.innerText()).toContain(c.t.unsubscribedBody(c.community));
       await expectPageBasics(page, { lang: c.locale, h1: c.t.unsubscribedTitle, title: `${c.t.unsubscribedTitle} · ${c.community}` });
       await expect(page.getByRole('main').innerText()).resolves.toContain(c.t.unsubscribedBody(c.community));
       expect(await page.getByRole('button').count()).toBe(0);

@@ -1,15 +1,16 @@
 // Personal links, unsubscribe and completions over HTTP, after a real send through the runner.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { createInvitation, getInvitation, invitationCounts } from '../../src/core/invitations/service.js';
+import { getInvitation, invitationCounts } from '../../src/core/invitations/service.js';
+import type { InvitationCreateInput } from '../../src/core/invitations/input.js';
 import { hmacSha256Hex } from '../../src/http/hmac.js';
-import { runTick } from '../../src/jobs/tick.js';
-import { clearTables, coreDeps, manualClock, TEST_API_TOKEN, testApp } from '../support/app.js';
+import { clearTables, manualClock, TEST_API_TOKEN, testApp } from '../support/app.js';
 import { member, seedChats, seedMembers } from '../support/community.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { startFakePostmark, type FakePostmark } from '../support/fake-postmark.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
-import { fakeProviders, runnerDeps } from '../support/runner.js';
+import { sendInvitation } from '../support/invitations.js';
+import { fakeProviders } from '../support/runner.js';
 
 let postmark: FakePostmark;
 let twilio: FakeTwilio;
@@ -33,28 +34,7 @@ describeEachDatabase('participant links and completions', (get) => {
   });
 
   /** Creates and sends an invitation; returns it and each member's personal token. */
-  async function sent(overrides: Record<string, unknown> = {}) {
-    const { invitation } = await createInvitation(
-      coreDeps(get().db, clock),
-      {
-        chatId: 'feedback',
-        name: 'Links',
-        locale: 'fr-CA',
-        scheduleMode: 'fixed',
-        timeZone: 'UTC',
-        closesAt: '2026-12-05T12:00:00Z',
-        target: { type: 'all' },
-        sameLocaleOnly: false,
-        liveAudience: true,
-        message: { channel: 'email' },
-        ...overrides,
-      } as never,
-      'api:test',
-    );
-    await runTick(runnerDeps(get().db, clock, fakeProviders(postmark, twilio)));
-    const rows = await get().db.all<{ external_id: string; token: string }>(sql`SELECT m.external_id, p.token FROM participations p JOIN members m ON m.id = p.member_id`);
-    return { invitation, tokens: Object.fromEntries(rows.map((r) => [r.external_id, r.token])) as Record<string, string> };
-  }
+  const sent = (overrides: Partial<InvitationCreateInput> = {}) => sendInvitation(get().db, clock, fakeProviders(postmark, twilio), { name: 'Links', locale: 'fr-CA', ...overrides });
 
   async function complete(body: unknown, secret = TEST_API_TOKEN) {
     const raw = JSON.stringify(body);

@@ -2,59 +2,29 @@
 // failure guard's pause as a broadcast alert with buttons), the summary's figures per delivery step,
 // and Pause / Resume / Remind now / Retry failed pressed by managers.
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { DeliverySettings } from '../../src/core/delivery/deps.js';
 import type { Providers } from '../../src/core/delivery/providers.js';
-import { createInvitation, getInvitation } from '../../src/core/invitations/service.js';
+import { getInvitation } from '../../src/core/invitations/service.js';
 import type { InvitationCreateInput } from '../../src/core/invitations/input.js';
 import { runTick } from '../../src/jobs/tick.js';
 import { outboxProviders } from '../../src/providers/outbox.js';
-import { clearTables, coreDeps } from '../support/app.js';
 import { messageLimitProblems, viewLimitProblems } from '../support/block-kit-limits.js';
-import { member, seedChats, seedMembers } from '../support/community.js';
+import { member, seedMembers } from '../support/community.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { runnerDeps } from '../support/runner.js';
-import { buttonPress, CHANNEL, slackHarness, USER, type SlackHarness } from '../support/slack.js';
+import { buttonPress, CHANNEL, createSlackInvitation, USER, useSlackHarness } from '../support/slack.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 describeEachDatabase('sending, as the status summary shows and steers it', (get) => {
-  let slack: SlackHarness;
-  beforeAll(async () => {
-    slack = await slackHarness(get().db, { settings: { managers: [USER] } });
-  });
-  afterAll(async () => slack.close());
+  const slack = useSlackHarness(get, { settings: { managers: [USER] } }, (slack, db) =>
+    seedMembers(db, ['m1', 'm2', 'm3', 'm4'].map((id) => member(id)), slack.clock.now()),
+  );
 
-  beforeEach(async () => {
-    await slack.settle();
-    await clearTables(get().db);
-    slack.fake.reset();
-    await seedChats(get().db, slack.clock.now());
-    await seedMembers(get().db, ['m1', 'm2', 'm3', 'm4'].map((id) => member(id)), slack.clock.now());
-  });
-
-  async function invite(extra: Partial<InvitationCreateInput> = {}) {
-    const { invitation } = await createInvitation(
-      coreDeps(get().db, slack.clock),
-      {
-        chatId: 'onboarding',
-        name: 'December wave',
-        scheduleMode: 'fixed',
-        timeZone: 'UTC',
-        closesAt: new Date(slack.clock.now() + 7 * DAY).toISOString(),
-        target: { type: 'all' },
-        sameLocaleOnly: false,
-        liveAudience: true,
-        message: { channel: 'email' },
-        reminders: [{ afterHours: 48, maxCount: 2, minGapHours: 24 }],
-        slackChannelId: CHANNEL,
-        ...extra,
-      },
-      `slack:${USER}`,
-    );
-    return invitation;
-  }
+  const invite = (extra: Partial<InvitationCreateInput> = {}) =>
+    createSlackInvitation(get().db, slack, { name: 'December wave', reminders: [{ afterHours: 48, maxCount: 2, minGapHours: 24 }], ...extra });
 
   /** One runner tick, its Slack follow-ups included. Messages go to the local outbox unless `providers` says otherwise. */
   async function tick(opts: { providers?: Providers; delivery?: Partial<DeliverySettings> } = {}) {

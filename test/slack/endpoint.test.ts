@@ -1,24 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { jsonLogger } from '../../src/core/logger.js';
-import { clearTables, testApp } from '../support/app.js';
-import { seedChats } from '../support/community.js';
+import { testApp } from '../support/app.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { dateTime, signedHeaders, slackHarness, text, viewSubmission, type SlackHarness } from '../support/slack.js';
+import { dateTime, signedHeaders, text, useSlackHarness, viewSubmission } from '../support/slack.js';
 
 describeEachDatabase('POST /slack/events', (get) => {
-  let slack: SlackHarness;
   const lines: string[] = [];
-  beforeAll(async () => {
-    slack = await slackHarness(get().db, { logger: jsonLogger('debug', (l) => lines.push(l)) });
-  });
-  afterAll(async () => slack.close());
-  beforeEach(async () => {
-    // Work a previous test's listeners left running must not land in this one.
-    await slack.settle();
-    await clearTables(get().db);
-    await seedChats(get().db, slack.clock.now());
-    slack.fake.reset();
+  const slack = useSlackHarness(get, { logger: jsonLogger('debug', (l) => lines.push(l)) }, () => {
     lines.length = 0;
   });
 

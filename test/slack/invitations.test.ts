@@ -1,53 +1,22 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { createInvitation, getInvitation } from '../../src/core/invitations/service.js';
-import { clearTables, coreDeps } from '../support/app.js';
-import { member, seedChats, seedMembers } from '../support/community.js';
+import { expect, it } from 'vitest';
+import type { InvitationCreateInput } from '../../src/core/invitations/input.js';
+import { getInvitation } from '../../src/core/invitations/service.js';
+import { member, seedMembers } from '../support/community.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { buttonPress, CHANNEL, currentView, slackHarness, stateOf, text, TEAM, USER, type SlackHarness } from '../support/slack.js';
+import { buttonPress, CHANNEL, createSlackInvitation, currentView, stateOf, text, TEAM, USER, useSlackHarness } from '../support/slack.js';
 
 const DAY = 86_400_000;
 
 describeEachDatabase('/invitations and closing from Slack', (get) => {
-  let slack: SlackHarness;
-  beforeAll(async () => {
-    slack = await slackHarness(get().db, { settings: { managers: [USER, 'S0LEADS'] } });
-  });
-  afterAll(async () => slack.close());
-
-  const deps = () => coreDeps(get().db, slack.clock);
-  async function invite(name: string, chatId: string, locale: string, extra: Record<string, unknown> = {}) {
-    slack.clock.advance(1000);
-    const iso = (t: number) => new Date(t).toISOString();
-    const { invitation } = await createInvitation(
-      deps(),
-      {
-        chatId,
-        name,
-        locale,
-        scheduleMode: 'fixed',
-        timeZone: 'UTC',
-        closesAt: iso(slack.clock.now() + 7 * DAY),
-        target: { type: 'all' },
-        sameLocaleOnly: false,
-        liveAudience: true,
-        message: { channel: 'email' },
-        slackChannelId: CHANNEL,
-        ...extra,
-      },
-      `slack:${USER}`,
-    );
-    return invitation;
-  }
-
-  beforeEach(async () => {
-    // Work a previous test's listeners left running must not land in this one.
-    await slack.settle();
-    await clearTables(get().db);
-    slack.fake.reset();
+  const slack = useSlackHarness(get, { settings: { managers: [USER, 'S0LEADS'] } }, async (slack, db) => {
     slack.fake.userGroups.set('S0LEADS', ['U0LEAD2']);
-    await seedChats(get().db, slack.clock.now());
-    await seedMembers(get().db, [member('m1')], slack.clock.now());
+    await seedMembers(db, [member('m1')], slack.clock.now());
   });
+
+  async function invite(name: string, chatId: string, locale: string, extra: Partial<InvitationCreateInput> = {}) {
+    slack.clock.advance(1000);
+    return createSlackInvitation(get().db, slack, { chatId, name, locale, ...extra });
+  }
 
   const listed = () => slack.fake.callsTo('response_url').at(-1)!.args as { blocks: any[]; text: string; response_type: string };
   const sectionTexts = (blocks: any[]) => blocks.filter((b) => b.type === 'section').map((b) => b.text.text as string);

@@ -1,28 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { saveChat } from '../../src/core/chats/service.js';
-import { clearTables } from '../support/app.js';
-import { member, seedChats, seedMembers } from '../support/community.js';
+import { member, seedMembers } from '../support/community.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { blockAction, CHANNEL, checkedOptions, currentView, dateTime, selected, slackHarness, text, USER, viewSubmission, type SlackHarness } from '../support/slack.js';
+import { blockAction, CHANNEL, checkedOptions, currentView, dateTime, selected, text, USER, useSlackHarness, viewSubmission } from '../support/slack.js';
 
 const DAY = 86_400_000;
 
 describeEachDatabase('/invite', (get) => {
-  let slack: SlackHarness;
-  beforeAll(async () => {
-    slack = await slackHarness(get().db);
-  });
-  afterAll(async () => slack.close());
-  beforeEach(async () => {
-    // Work a previous test's listeners left running must not land in this one.
-    await slack.settle();
-    await clearTables(get().db);
-    slack.fake.reset();
-    const now = slack.clock.now();
-    await seedChats(get().db, now);
-    await seedMembers(get().db, [member('m1'), member('m2', { preferredLocale: 'fr-CA' }), member('m3', { subscribed: false })], now);
-  });
+  const slack = useSlackHarness(get, {}, (slack, db) =>
+    seedMembers(db, [member('m1'), member('m2', { preferredLocale: 'fr-CA' }), member('m3', { subscribed: false })], slack.clock.now()),
+  );
 
   const blockIds = (view: Record<string, any>) => (view.blocks as { block_id?: string }[]).map((b) => b.block_id).filter(Boolean);
 

@@ -1,29 +1,17 @@
 // Reminder steps in the /invite modal: added and removed by re-rendering like the condition rows,
 // sent as the create input's `reminders`, their problems shown under their own fields.
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { createInvitation, getInvitation } from '../../src/core/invitations/service.js';
-import { clearTables, coreDeps } from '../support/app.js';
+import { expect, it } from 'vitest';
+import { getInvitation } from '../../src/core/invitations/service.js';
 import { viewLimitProblems } from '../support/block-kit-limits.js';
-import { member, seedChats, seedMembers } from '../support/community.js';
+import { member, seedMembers } from '../support/community.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { blockAction, buttonPress, CHANNEL, currentView, dateTime, slackHarness, stateOf, TEAM, text, USER, viewSubmission, type SlackHarness } from '../support/slack.js';
+import { blockAction, buttonPress, createSlackInvitation, currentView, dateTime, stateOf, TEAM, text, USER, useSlackHarness, viewSubmission } from '../support/slack.js';
 
 const DAY = 86_400_000;
 
 describeEachDatabase('reminder steps in the /invite modal', (get) => {
-  let slack: SlackHarness;
-  beforeAll(async () => {
-    slack = await slackHarness(get().db);
-  });
-  afterAll(async () => slack.close());
-  beforeEach(async () => {
-    await slack.settle();
-    await clearTables(get().db);
-    slack.fake.reset();
-    await seedChats(get().db, slack.clock.now());
-    await seedMembers(get().db, [member('m1')], slack.clock.now());
-  });
+  const slack = useSlackHarness(get, {}, (slack, db) => seedMembers(db, [member('m1')], slack.clock.now()));
 
   const blockIds = () => (currentView(slack.fake).view.blocks as { block_id?: string }[]).flatMap((b) => (b.block_id ? [b.block_id] : []));
   const elementOf = (block: string) => currentView(slack.fake).view.blocks.find((b: any) => b.block_id === block)?.element;
@@ -94,23 +82,10 @@ describeEachDatabase('reminder steps in the /invite modal', (get) => {
   });
 
   it('Edit shows the invitation’s steps; saving them unchanged changes nothing, and a removed step is removed', async () => {
-    const { invitation } = await createInvitation(
-      coreDeps(get().db, slack.clock),
-      {
-        chatId: 'onboarding',
-        name: 'Edited',
-        scheduleMode: 'fixed',
-        timeZone: 'UTC',
-        closesAt: new Date(slack.clock.now() + 7 * DAY).toISOString(),
-        target: { type: 'all' },
-        sameLocaleOnly: false,
-        liveAudience: true,
-        message: { channel: 'email' },
-        reminders: [{ afterHours: 48, maxCount: 2, minGapHours: 12, emailBody: 'Reminder: {{link}}' }, { afterHours: 96, maxCount: 1, minGapHours: 24 }],
-        slackChannelId: CHANNEL,
-      },
-      `slack:${USER}`,
-    );
+    const invitation = await createSlackInvitation(get().db, slack, {
+      name: 'Edited',
+      reminders: [{ afterHours: 48, maxCount: 2, minGapHours: 12, emailBody: 'Reminder: {{link}}' }, { afterHours: 96, maxCount: 1, minGapHours: 24 }],
+    });
     await buttonPress(slack, 'list.edit', invitation.id);
     await slack.settle();
     const { view, id, hash } = currentView(slack.fake);

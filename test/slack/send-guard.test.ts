@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { getInvitation } from '../../src/core/invitations/service.js';
-import { clearTables } from '../support/app.js';
-import { member, seedChats, seedMembers } from '../support/community.js';
+import { member, seedMembers } from '../support/community.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { buttonPress, CHANNEL, currentView, dateTime, slackHarness, text, USER, viewSubmission, type SlackHarness } from '../support/slack.js';
+import { buttonPress, CHANNEL, currentView, dateTime, text, USER, useSlackHarness, viewSubmission } from '../support/slack.js';
 
 describeEachDatabase('the send guard (LARGE_AUDIENCE)', (get) => {
-  let slack: SlackHarness;
-  beforeAll(async () => {
-    slack = await slackHarness(get().db, { settings: { largeAudience: 2, managers: [USER, 'U0SECOND'] } });
-  });
-  afterAll(async () => slack.close());
-  beforeEach(async () => {
-    // Work a previous test's listeners left running must not land in this one.
-    await slack.settle();
-    await clearTables(get().db);
-    slack.fake.reset();
-    await seedChats(get().db, slack.clock.now());
-  });
+  const slack = useSlackHarness(get, { settings: { largeAudience: 2, managers: [USER, 'U0SECOND'] } });
 
   async function submit() {
     await slack.command('/invite', 'onboarding');

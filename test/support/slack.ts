@@ -1,8 +1,11 @@
 // Drives the app as Slack does: signed form-encoded slash commands and `payload=` interactions,
 // with the real Bolt and @slack/web-api talking to a local Slack-compatible server.
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { InvitationChangeListener } from '../../src/core/invitations/changes.js';
+import type { InvitationCreateInput } from '../../src/core/invitations/input.js';
+import { createInvitation } from '../../src/core/invitations/service.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { Db } from '../../src/db/client.js';
 import type { SlackSettings } from '../../src/slack/deps.js';
@@ -10,7 +13,8 @@ import { slackRequestHandler } from '../../src/slack/http.js';
 import { slackChangeListener } from '../../src/slack/notifier.js';
 import { backgroundClient } from '../../src/slack/web.js';
 import { hmacSha256Hex } from '../../src/http/hmac.js';
-import { coreDeps, manualClock, TEST_API_TOKEN } from './app.js';
+import { clearTables, coreDeps, manualClock, TEST_API_TOKEN } from './app.js';
+import { seedChats } from './community.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -100,6 +104,59 @@ export async function slackHarness(db: Db, opts: { settings?: Partial<SlackSetti
     },
     close: () => fake.close(),
   };
+}
+
+/**
+ * A Slack test file's harness and hooks: the harness opens before the file's tests and closes after
+ * them; before each test, work a previous test's listeners left running is waited out (so it cannot
+ * land in this one), the tables are wiped, the fake Slack forgets its calls and the two chats are
+ * seeded, then `seed` adds what the file needs. The object returned is filled in by `beforeAll`:
+ * use it inside hooks and tests only.
+ */
+export function useSlackHarness(
+  get: () => { db: Db },
+  opts: Parameters<typeof slackHarness>[1] = {},
+  seed: (slack: SlackHarness, db: Db) => unknown = () => {},
+): SlackHarness {
+  const slack = {} as SlackHarness;
+  beforeAll(async () => {
+    Object.assign(slack, await slackHarness(get().db, opts));
+  });
+  afterAll(async () => slack.close?.());
+  beforeEach(async () => {
+    await slack.settle();
+    await clearTables(get().db);
+    slack.fake.reset();
+    await seedChats(get().db, slack.clock.now());
+    await seed(slack, get().db);
+  });
+  return slack;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Creates an invitation as a manager's /invite would: to everyone in Onboarding by email, a fixed
+ * window closing in seven days, its summary in CHANNEL, created by USER. `input` overrides any field.
+ */
+export async function createSlackInvitation(db: Db, slack: SlackHarness, input: Partial<InvitationCreateInput> & { name: string }) {
+  const { invitation } = await createInvitation(
+    coreDeps(db, slack.clock),
+    {
+      chatId: 'onboarding',
+      scheduleMode: 'fixed',
+      timeZone: 'UTC',
+      closesAt: new Date(slack.clock.now() + 7 * DAY).toISOString(),
+      target: { type: 'all' },
+      sameLocaleOnly: false,
+      liveAudience: true,
+      message: { channel: 'email' },
+      slackChannelId: CHANNEL,
+      ...input,
+    },
+    `slack:${USER}`,
+  );
+  return invitation;
 }
 
 type Block = Record<string, any>;

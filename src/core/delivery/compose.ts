@@ -24,8 +24,10 @@ export interface Composer {
   link(token: string): string;
 }
 
+const HTML_SPECIAL = /[&<>"']/;
+
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`) : text;
 }
 
 const CSS_COLOR = /^#[0-9a-fA-F]{3,8}$/;
@@ -61,17 +63,23 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
     member: { timeZone: r.timeZone, attributes: r.attributes },
   });
 
-  function html(body: string, personalLink: string, unsubscribeUrl: string): string {
-    const paragraphs = body
-      .split(/\n{2,}/)
-      .map((p) => `<p style="margin:0 0 16px">${escapeHtml(p).replaceAll(escapeHtml(personalLink), `<a href="${personalLink}" style="color:${accent}">${escapeHtml(personalLink)}</a>`).replaceAll('\n', '<br>')}</p>`)
-      .join('');
-    const logo = branding?.logoUrl ? `<img src="${escapeHtml(branding.logoUrl)}" alt="${escapeHtml(community)}" height="40" style="display:block;margin:0 0 24px">` : '';
-    return `<!doctype html><html lang="${escapeHtml(inv.locale)}"><body style="margin:0;padding:24px;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;font-size:16px;line-height:1.5;color:#111">
-<div style="max-width:560px;margin:0 auto">${logo}${paragraphs}
-<p style="margin:24px 0"><a href="${personalLink}" style="display:inline-block;padding:12px 20px;border-radius:6px;background:${accent};color:#fff;text-decoration:none;font-weight:600">${escapeHtml(strings.startButton)}</a></p>
-<p style="margin:32px 0 0;font-size:13px;color:#555">${escapeHtml(strings.footer(community))} <a href="${unsubscribeUrl}" style="color:#555">${escapeHtml(strings.unsubscribeLink)}</a></p>
+  // Everything around the body is the same for every member: built once.
+  const logo = branding?.logoUrl ? `<img src="${escapeHtml(branding.logoUrl)}" alt="${escapeHtml(community)}" height="40" style="display:block;margin:0 0 24px">` : '';
+  const htmlHead = `<!doctype html><html lang="${escapeHtml(inv.locale)}"><body style="margin:0;padding:24px;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;font-size:16px;line-height:1.5;color:#111">
+<div style="max-width:560px;margin:0 auto">${logo}`;
+  const button = `" style="display:inline-block;padding:12px 20px;border-radius:6px;background:${accent};color:#fff;text-decoration:none;font-weight:600">${escapeHtml(strings.startButton)}</a></p>
+<p style="margin:32px 0 0;font-size:13px;color:#555">${escapeHtml(strings.footer(community))} <a href="`;
+  const htmlTail = `" style="color:#555">${escapeHtml(strings.unsubscribeLink)}</a></p>
 </div></body></html>`;
+
+  function html(body: string, personalLink: string, unsubscribeUrl: string): string {
+    const anchor = `<a href="${personalLink}" style="color:${accent}">${personalLink}</a>`;
+    let paragraphs = '';
+    for (const p of body.split(/\n{2,}/)) {
+      paragraphs += `<p style="margin:0 0 16px">${escapeHtml(p).replaceAll(personalLink, anchor).replaceAll('\n', '<br>')}</p>`;
+    }
+    return `${htmlHead}${paragraphs}
+<p style="margin:24px 0"><a href="${personalLink}${button}${unsubscribeUrl}${htmlTail}`;
   }
 
   return {

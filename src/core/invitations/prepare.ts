@@ -119,7 +119,15 @@ export function prepareInvitation(
   if (usesEmail && !hasLinkPlaceholder(emailBody)) problems.push({ path: 'message.emailBody', message: 'must contain the {{link}} placeholder' });
   if (usesSms && !hasLinkPlaceholder(smsBody)) problems.push({ path: 'message.smsBody', message: 'must contain the {{link}} placeholder' });
 
-  const reminders = (form.reminders ?? []).map((step) => ({ ...step, emailSubject: step.emailSubject ?? null, emailBody: step.emailBody ?? null, smsBody: step.smsBody ?? null }));
+  // Fields in one fixed order, whatever the input's: the audit diff compares steps as JSON.
+  const reminders = (form.reminders ?? []).map((step) => ({
+    afterHours: step.afterHours,
+    maxCount: step.maxCount,
+    minGapHours: step.minGapHours,
+    emailSubject: step.emailSubject ?? null,
+    emailBody: step.emailBody ?? null,
+    smsBody: step.smsBody ?? null,
+  }));
   reminders.forEach((step, i) => {
     if (step.emailBody && !hasLinkPlaceholder(step.emailBody)) problems.push({ path: `reminders.${i}.emailBody`, message: 'must contain the {{link}} placeholder' });
     if (step.smsBody && !hasLinkPlaceholder(step.smsBody)) problems.push({ path: `reminders.${i}.smsBody`, message: 'must contain the {{link}} placeholder' });

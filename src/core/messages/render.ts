@@ -30,11 +30,20 @@ function closesAtFormat(locale: string, timeZone: string): Intl.DateTimeFormat |
   return format;
 }
 
+// The same close time in the same zone reads the same for every member: formatted once.
+const closesAtTexts = new Map<string, string>();
+
 function closesAtText(ctx: RenderContext): string {
-  const format = closesAtFormat(ctx.locale, ctx.member.timeZone);
-  // An unknown zone or locale still gets a readable time.
-  if (format) return format.format(ctx.closesAt);
-  return closesAtFormat('en-US', 'UTC')!.format(ctx.closesAt) + ' UTC';
+  const key = `${ctx.locale} ${ctx.member.timeZone} ${ctx.closesAt}`;
+  let text = closesAtTexts.get(key);
+  if (text === undefined) {
+    const format = closesAtFormat(ctx.locale, ctx.member.timeZone);
+    // An unknown zone or locale still gets a readable time.
+    text = format ? format.format(ctx.closesAt) : closesAtFormat('en-US', 'UTC')!.format(ctx.closesAt) + ' UTC';
+    if (closesAtTexts.size > 10_000) closesAtTexts.clear();
+    closesAtTexts.set(key, text);
+  }
+  return text;
 }
 
 function valueOf(name: string, ctx: RenderContext): string {
@@ -53,10 +62,32 @@ function valueOf(name: string, ctx: RenderContext): string {
   }
 }
 
+/** A template split once into its text and placeholder names (odd indexes), then filled per member. */
+const compiled = new Map<string, string[]>();
+
+function partsOf(template: string): string[] {
+  let parts = compiled.get(template);
+  if (!parts) {
+    // split() with a capturing group keeps the placeholder names at the odd indexes.
+    parts = template.split(new RegExp(placeholderPattern.source));
+    if (compiled.size > 1_000) compiled.clear();
+    compiled.set(template, parts);
+  }
+  return parts;
+}
+
 /**
  * Fills every placeholder. An empty fallback leaves no stray space before a comma or a period
  * ("Bonjour ,"); spaces before ; : ! ? stay, French typography wants them.
  */
 export function renderTemplate(template: string, ctx: RenderContext): string {
-  return template.replaceAll(placeholderPattern, (_, name: string) => valueOf(name, ctx)).replaceAll(/[ \t]+([,.])/g, '$1');
+  const parts = partsOf(template);
+  let out = parts[0]!;
+  let emptied = false;
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = valueOf(parts[i]!, ctx);
+    if (value === '') emptied = true;
+    out += value + parts[i + 1]!;
+  }
+  return emptied ? out.replaceAll(/[ \t]+([,.])/g, '$1') : out;
 }

@@ -71,5 +71,9 @@ export async function loadCommunity(db: Db, community: SeedCommunity): Promise<v
     db.run(mergeResponsesStatement(jsonRowsSource(history.responses.map(responseRowJson)))),
     upsertInvitations(db, community),
     db.run(participationsStatement(history.participations)),
+    // What the runner keeps for the response limit: completions counted before close.
+    db.run(sql`UPDATE invitations SET completed_count = (SELECT count(*) FROM participations p
+        WHERE p.invitation_seq = invitations.seq AND p.completed_at IS NOT NULL AND coalesce(p.completed_after_close, 0) = 0)
+      WHERE id IN (SELECT value FROM json_each(${JSON.stringify(history.invitations.map((i) => i.id))}))`),
   ]);
 }

@@ -27,5 +27,6 @@ export function unsubscribePage(branding: PageBranding, action: string) {
 
 export function unsubscribedPage(branding: PageBranding) {
   const t = participantStrings(branding.locale);
-  return page(branding, t.unsubscribedTitle, html`<h1 role="status">${t.unsubscribedTitle}</h1><p>${t.unsubscribedBody(branding.community)}</p>`);
+  // The region announces the outcome to screen readers; the h1 stays a heading.
+  return page(branding, t.unsubscribedTitle, html`<div role="status"><h1>${t.unsubscribedTitle}</h1><p>${t.unsubscribedBody(branding.community)}</p></div>`);
 }

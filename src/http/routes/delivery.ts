@@ -34,7 +34,7 @@ export function deliveryRoutes(deps: Deps) {
   const app = createRouter();
   const tell = (c: Context, change: InvitationChange) => deps.changes?.changed(change, waitUntilOf(deps.waitUntil, c));
 
-  const control = (path: string, summary: string, action: InvitationChange['action'], run: (id: string, actor: string) => Promise<{ id: string; extra?: Record<string, number> }>) =>
+  const control = (path: string, summary: string, action: InvitationChange['action'], run: (id: string, actor: string) => Promise<{ id: string; extra?: { queued?: number; requeued?: number } }>) =>
     app.openapi(
       createRoute({
         method: 'post',
@@ -47,7 +47,8 @@ export function deliveryRoutes(deps: Deps) {
       async (c) => {
         const actor = actorOf(c.req.valid('header'));
         const { id, extra } = await run(c.req.valid('param').id, actor);
-        tell(c, { invitationId: id, action, actor });
+        const counts = Object.fromEntries(Object.entries(extra ?? {}).map(([k, n]) => [k, { from: null, to: n }]));
+        tell(c, { invitationId: id, action, actor, changes: counts });
         return c.json({ invitation: invitationView(await getInvitation(deps.db, id)), ...extra }, 200);
       },
     );

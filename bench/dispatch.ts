@@ -1,0 +1,78 @@
+// npm run bench -- dispatch: sending figures on the embedded file database, each measured in its
+// own process against bench/provider-server.ts (another process): 100,000 emails and their bare
+// floor, 10,000 SMS, an idle tick over 10,000 past invitations, and the peak memory while an
+// invitation to 1,000,000 members is opened and sent.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+type Figures = Record<string, number>;
+
+function child(env: Record<string, string>, args: string[]): Figures | undefined {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/dispatch-child.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`dispatch-child ${args.join(' ')} failed: ${run.stderr.slice(-2000)}`);
+  const out = run.stdout.trim();
+  return out ? (JSON.parse(out.split('\n').pop()!) as Figures) : undefined;
+}
+
+async function startProviderServer(): Promise<{ url: string; stop(): void }> {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/provider-server.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((done) => server.stdout!.once('data', (chunk: Buffer) => done(chunk.toString().trim())));
+  return { url, stop: () => server.kill() };
+}
+
+/** A fresh database, prepared in one process and measured in another. */
+function measure(providerUrl: string, prepare: string[], run: string[]): Figures {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-dispatch-'));
+  try {
+    const env = { DATABASE_URL: `file:${join(dir, 'db.sqlite')}`, PROVIDER_URL: providerUrl };
+    if (prepare.length > 0) child(env, prepare);
+    return child(env, run)!;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchDispatch(): Promise<Figures> {
+  const provider = await startProviderServer();
+  try {
+    console.error('[dispatch] 100,000 emails…');
+    const email = measure(provider.url, ['prepare', '100000', 'email'], ['send']);
+    console.error('[dispatch] the bare floor: the same batches posted in a loop…');
+    const floor = measure(provider.url, [], ['floor', '100000']);
+    console.error('[dispatch] 10,000 SMS…');
+    const sms = measure(provider.url, ['prepare', '10000', 'sms'], ['send']);
+    console.error('[dispatch] an idle tick over 10,000 past invitations…');
+    const idle = measure(provider.url, [], ['idle']);
+    console.error('[dispatch] 1,000,000 emails (peak memory)…');
+    const million = measure(provider.url, ['prepare', '1000000', 'email'], ['send']);
+    const emailPerS = (email.sent! / email.sendMs!) * 1000;
+    const floorPerS = (floor.sent! / floor.ms!) * 1000;
+    return {
+      email_dispatch_per_s: emailPerS,
+      email_dispatch_sent: email.sent!,
+      email_dispatch_open_ms: email.openMs!,
+      email_dispatch_floor_per_s: floorPerS,
+      email_dispatch_floor_ratio: floorPerS / emailPerS,
+      sms_dispatch_per_s: (sms.sent! / sms.sendMs!) * 1000,
+      sms_dispatch_sent: sms.sent!,
+      idle_tick_ms: idle.medianMs!,
+      idle_tick_max_ms: idle.maxMs!,
+      dispatch_peak_rss_mb: million.peakRssMb!,
+      dispatch_1m_sent: million.sent!,
+      dispatch_1m_open_s: million.openMs! / 1000,
+      dispatch_1m_send_s: million.sendMs! / 1000,
+      dispatch_1m_per_s: (million.sent! / million.sendMs!) * 1000,
+    };
+  } finally {
+    provider.stop();
+  }
+}
