@@ -67,9 +67,11 @@ async function send(): Promise<Record<string, number>> {
   const started = performance.now();
   await openDueInvitations(deps);
   const opened = performance.now();
+  const openPeakRssMb = peakRssMb();
+  console.error(`opened in ${Math.round(opened - started)} ms, peak RSS so far ${Math.round(openPeakRssMb)} MB`);
   const report = await sendDue(deps);
   const done = performance.now();
-  return { openMs: opened - started, sendMs: done - opened, sent: report.sent, failed: report.failed + report.unknown + report.retrying, peakRssMb: peakRssMb() };
+  return { openMs: opened - started, sendMs: done - opened, sent: report.sent, failed: report.failed + report.unknown + report.retrying, openPeakRssMb, peakRssMb: peakRssMb() };
 }
 
 /** The same batches as the runner's (same fields and sizes), posted with the same concurrency, nothing else. */

@@ -11,6 +11,7 @@ import { migrateDatabase } from '../src/db/migrate.js';
 import { openDatabase, tuneEmbeddedFile } from '../src/db/open.js';
 import { startSqld, type SqldServer } from '../test/support/sqld.js';
 import { addHistory, DAY, MEMBERS, writeMembersCsv } from './dataset.js';
+import { benchDispatch } from './dispatch.js';
 import { benchSlack } from './slack.js';
 import { PREVIEW_EXPRESSION, timePreview } from './targeting.js';
 
@@ -153,11 +154,12 @@ function printTable(results: Record<string, Figures>): void {
 async function main(): Promise<void> {
   mkdirSync(tmp, { recursive: true });
   const csv = join(tmp, 'members-1m.csv');
-  if (process.argv[2] !== 'slack' && !existsSync(csv)) {
+  const only = process.argv[2];
+  const needsCommunity = !only || only === 'file' || only === 'sqld';
+  if (needsCommunity && !existsSync(csv)) {
     console.error('writing the 1M-member CSV…');
     await writeMembersCsv(csv);
   }
-  const only = process.argv[2];
   const path = join(root, 'bench/results.json');
   const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { targeting?: Record<string, Figures> }) : {};
   let merged: Record<string, unknown> = { ...previous };
@@ -177,6 +179,10 @@ async function main(): Promise<void> {
     console.error('[slack] acknowledgements under load…');
     results.slack = await benchSlack();
     merged = { ...merged, slack: results.slack, slack_meta: { measuredAt: new Date().toISOString(), node: process.version, concurrency: 50 } };
+  }
+  if (!only || only === 'dispatch') {
+    results.dispatch = await benchDispatch();
+    merged = { ...merged, dispatch: results.dispatch, dispatch_meta: { measuredAt: new Date().toISOString(), node: process.version, database: 'embedded file', provider: 'bench/provider-server.ts (own process)' } };
   }
   printTable(results);
   writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);

@@ -220,8 +220,8 @@ export const participations = sqliteTable(
     invitationSeq: integer('invitation_seq').notNull(),
     memberId: integer('member_id').notNull(),
     // The personal link secret: 128 random bits, hex, never derived from the member. Minted when the
-    // first message is sent, not when the audience is stored: a million random inserts into a
-    // unique index would triple the cost of opening a large invitation.
+    // invitation opens (mintTokens), not when an audience is stored or previewed: a million random
+    // inserts into a unique index would triple the cost of storing a large audience.
     token: text('token'),
     channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
     targetedAt: integer('targeted_at').notNull(),

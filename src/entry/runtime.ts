@@ -44,6 +44,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   await tuneEmbeddedFile(client, config.DATABASE_URL);
   await migrateDatabase(db);
   const core: CoreDeps = { db, clock: systemClock, logger, settings: { cooldownDays: config.COOLDOWN_DAYS, publicBaseUrl: config.PUBLIC_BASE_URL } };
+  // One set for the runner and Slack's "Send test": a test goes out exactly as the invitations do.
+  const providers = providersFrom(config, db, systemClock);
   const slack: SlackDeps | undefined = config.SLACK_BOT_TOKEN
     ? {
         ...core,
@@ -55,13 +57,14 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
           managers: config.SLACK_MANAGERS,
           largeAudience: config.LARGE_AUDIENCE,
         },
+        providers,
       }
     : undefined;
   const changes = slack ? slackChangeListener(slack, backgroundClient(slack.slack)) : undefined;
   const work = pendingWork(logger);
   const runner: DeliveryDeps = {
     ...core,
-    providers: providersFrom(config, db, systemClock),
+    providers,
     delivery: deliverySettingsFrom(config),
     // Leases name their holder: enough to tell runners apart in logs and in send_batches.
     runnerId: `${hostname()}-${process.pid}-${randomId('r').slice(2, 8)}`,

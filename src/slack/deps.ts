@@ -1,5 +1,6 @@
 // What the Slack adapter needs besides the core: Slack credentials, the Web API client settings
 // and the workspace's rules (who manages invitations, what counts as a large audience).
+import type { Providers } from '../core/delivery/providers.js';
 import type { CoreDeps } from '../core/deps.js';
 
 export interface SlackSettings {
@@ -17,4 +18,6 @@ export interface SlackSettings {
 
 export interface SlackDeps extends CoreDeps {
   slack: SlackSettings;
+  /** The runner's email and SMS providers, for "Send test"; without them the test is a Slack DM. */
+  providers?: Providers;
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { Clock } from '../../src/core/clock.js';
+import type { Providers } from '../../src/core/delivery/providers.js';
 import type { InvitationChangeListener } from '../../src/core/invitations/changes.js';
 import type { InvitationCreateInput } from '../../src/core/invitations/input.js';
 import { createInvitation } from '../../src/core/invitations/service.js';
@@ -45,18 +46,27 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-export async function slackHarness(db: Db, opts: { settings?: Partial<SlackSettings>; logger?: Logger; clock?: Clock } = {}): Promise<SlackHarness> {
+export interface SlackHarnessOptions {
+  settings?: Partial<SlackSettings>;
+  logger?: Logger;
+  clock?: Clock;
+  /** The app's email and SMS providers ("Send test"), made once the database and clock exist; none: tests go as DMs. */
+  providers?: (db: Db, clock: Clock) => Providers;
+}
+
+export async function slackHarness(db: Db, opts: SlackHarnessOptions = {}): Promise<SlackHarness> {
   const fake = await startFakeSlack();
   const clock = (opts.clock as ReturnType<typeof manualClock>) ?? manualClock(Date.now());
   const logger = opts.logger ?? silentLogger;
   const core = { ...coreDeps(db, clock), logger };
+  const providers = opts.providers?.(db, clock);
   const slack: SlackSettings = { signingSecret: SIGNING_SECRET, botToken: 'xoxb-test-token', apiUrl: fake.url, teamId: TEAM, managers: [], largeAudience: 5000, ...opts.settings };
   const pending = new Set<Promise<unknown>>();
   const changes = slackChangeListener({ ...core, slack }, backgroundClient(slack));
   const app = createApp({
     ...core,
     apiToken: TEST_API_TOKEN,
-    slack: slackRequestHandler({ ...core, slack }),
+    slack: slackRequestHandler({ ...core, slack, providers }),
     changes,
     waitUntil: (work) => {
       pending.add(work);
@@ -115,7 +125,7 @@ export async function slackHarness(db: Db, opts: { settings?: Partial<SlackSetti
  */
 export function useSlackHarness(
   get: () => { db: Db },
-  opts: Parameters<typeof slackHarness>[1] = {},
+  opts: SlackHarnessOptions = {},
   seed: (slack: SlackHarness, db: Db) => unknown = () => {},
 ): SlackHarness {
   const slack = {} as SlackHarness;

@@ -115,19 +115,23 @@ describeEachDatabase('targeting engine', (get) => {
     await pastInvitation(db, 'inv_resolvetest0000', 'onboarding', 'scheduled');
     const s = { ...spec({ type: 'all' }), invitationId: 'inv_resolvetest0000' };
     expect(await storeAudience(db, s, NOW)).toBe(5);
-    const stored = await db.all<{ member_id: number; token: string | null; targeted_at: number }>(
-      sql`SELECT member_id, token, targeted_at FROM participations WHERE invitation_seq = ${invitationSeq('inv_resolvetest0000')}`,
-    );
-    expect(stored.map((r) => [r.token, r.targeted_at])).toEqual(Array(5).fill([null, NOW]));
-    await mintTokens(db, 'inv_resolvetest0000', stored.slice(0, 4).map((r) => r.member_id));
-    const minted = await db.all<{ token: string | null }>(sql`SELECT token FROM participations WHERE invitation_seq = ${invitationSeq('inv_resolvetest0000')}`);
-    const tokens = minted.map((r) => r.token).filter((t): t is string => t !== null);
-    expect(tokens).toHaveLength(4);
-    expect(new Set(tokens).size).toBe(4);
+    const tokensNow = async () =>
+      (await db.all<{ member_id: number; token: string | null; targeted_at: number }>(
+        sql`SELECT member_id, token, targeted_at FROM participations WHERE invitation_seq = ${invitationSeq('inv_resolvetest0000')} ORDER BY member_id`,
+      ));
+    expect((await tokensNow()).map((r) => [r.token, r.targeted_at])).toEqual(Array(5).fill([null, NOW]));
+    // One token already minted is kept.
+    const first = (await tokensNow())[0]!.member_id;
+    await db.run(sql`UPDATE participations SET token = ${'a'.repeat(32)} WHERE member_id = ${first} AND invitation_seq = ${invitationSeq('inv_resolvetest0000')}`);
+    await mintTokens(db, 'inv_resolvetest0000');
+    const tokens = (await tokensNow()).map((r) => r.token!);
+    expect(tokens[0]).toBe('a'.repeat(32));
+    expect(new Set(tokens).size).toBe(5);
     for (const t of tokens) expect(t).toMatch(/^[0-9a-f]{32}$/);
-    await mintTokens(db, 'inv_resolvetest0000', stored.map((r) => r.member_id));
-    const again = await db.all<{ token: string }>(sql`SELECT token FROM participations WHERE invitation_seq = ${invitationSeq('inv_resolvetest0000')}`);
-    expect(again.map((r) => r.token)).toEqual(expect.arrayContaining(tokens));
+    // A guard that does not hold mints nothing.
+    await db.run(sql`UPDATE participations SET token = NULL WHERE member_id = ${first}`);
+    await mintTokens(db, 'inv_resolvetest0000', sql`0`);
+    expect((await tokensNow())[0]!.token).toBeNull();
     // The invitation's own participations do not exclude its members from its own preview...
     expect((await previewAudience(db, s, NOW)).audience).toBe(5);
     // ...but another invitation of the same chat now sees them as already invited.

@@ -1,6 +1,6 @@
 // Claiming work: a runner takes up to `size` due deliveries of one invitation in one atomic write
-// (a send_batches row with a lease, the deliveries marked 'sending', their link tokens minted)
-// and reads back what it needs to send them. SQLite has one writer, so two runners never claim
+// (a send_batches row with a lease, the deliveries marked 'sending') and reads back what it needs
+// to send them (the link tokens were minted when the invitation opened). SQLite has one writer, so two runners never claim
 // the same row; the lease says when the claim is considered abandoned.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
@@ -60,13 +60,10 @@ export async function claimBatch(db: Db, opts: { invitationSeq: number; runnerId
   // partial index and scans every delivery twice per batch.
   const inBatch = sql`d.batch_id = ${batchId} AND d.state IN ('sending', 'unknown') AND d.state = 'sending'`;
   const due = sql`SELECT id FROM deliveries WHERE invitation_seq = ${seq} AND state = 'queued' AND due_at <= ${now} ORDER BY due_at LIMIT ${opts.size}`;
-  const [, , , [packed]] = await db.batch([
+  const [, , [packed]] = await db.batch([
     db.run(sql`INSERT INTO send_batches (id, invitation_seq, runner, claimed_at, lease_until, state)
       SELECT ${batchId}, ${seq}, ${opts.runnerId}, ${now}, ${now + opts.leaseMs}, 'claimed' WHERE EXISTS (${due})`),
     db.run(sql`UPDATE deliveries SET state = 'sending', batch_id = ${batchId}, attempts = attempts + 1, updated_at = ${now} WHERE id IN (${due})`),
-    // 128 bits from libSQL's CSPRNG; a token already sent (first message, earlier attempt) stays.
-    db.run(sql`UPDATE participations SET token = lower(hex(randomblob(16)))
-      WHERE invitation_seq = ${seq} AND token IS NULL AND member_id IN (SELECT d.member_id FROM deliveries d WHERE ${inBatch})`),
     // One row holding a JSON array: the client builds an object per row and column, which cost ten
     // times the query itself (measured: 40 ms against 4 ms for 500 rows).
     db.all<{ rows: string | null }>(sql`SELECT json_group_array(json_array(d.id, d.member_id, d.step, d.channel, d.attempts, p.token, p.completed_at,

@@ -57,7 +57,8 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
   const link = (token: string) => personalLink(base, token);
   const context = (r: Recipient): RenderContext => ({
     locale: inv.locale,
-    chatName: chat.name,
+    // The chat's name in the engagement locale (its display name there), as Preview message shows it.
+    chatName: community,
     link: link(r.token),
     closesAt: inv.closesAt,
     member: { timeZone: r.timeZone, attributes: r.attributes },

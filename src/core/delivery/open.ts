@@ -7,7 +7,7 @@ import { invitations, type Invitation } from '../../db/schema.js';
 import { auditIfChanged } from '../audit.js';
 import { isCleared, needsApproval } from '../invitations/approval.js';
 import { audienceSpecOf } from '../invitations/service.js';
-import { storeAudience } from '../targeting/audience.js';
+import { mintTokens, storeAudience } from '../targeting/audience.js';
 import type { DeliveryDeps } from './deps.js';
 import { announce } from './announce.js';
 import { audienceZones, instantsByZone, zoneInstantsTable } from './zones.js';
@@ -67,6 +67,8 @@ async function openInvitation(deps: DeliveryDeps, inv: Invitation, now: number):
   }
 
   if (await holdForApproval(deps, inv, audience, now)) return false;
+
+  await mintTokens(db, inv.id, stillMine);
 
   const { from, dueAt } = await firstDueAt(deps, inv, now);
   const [, result] = await db.batch([

@@ -251,7 +251,7 @@ export async function eligiblePoolSize(db: Db, spec: AudienceSpec, now: number):
 }
 
 /**
- * Stores the audience of an invitation as participations (without link tokens: see mintTokens).
+ * Stores the audience of an invitation as participations (their link tokens come later: see mintTokens).
  * Set-based: one INSERT … SELECT
  * (a sample may need a second one with a longer prefix, see sampledAudience). `guard`, when given,
  * must hold for anything to be written (e.g. "the invitation still has the version I edited").
@@ -278,13 +278,13 @@ export async function storeAudience(db: Db, spec: AudienceSpec & { invitationId:
 }
 
 /**
- * Gives the listed participations of an invitation their personal link token: 128 random bits from
- * libSQL's CSPRNG (randomblob), as hex. Done when messages are about to be sent, batch by batch, so
- * storing a large audience never pays for a million random inserts into the token index. Tokens
- * already minted are kept (a link, once sent, stays valid).
+ * Gives every participation of an invitation that has none its personal link token: 128 random
+ * bits from libSQL's CSPRNG (randomblob), as hex, in one statement. The runner calls it when the
+ * invitation opens, once for the whole audience: minting batch by batch as messages went out cost
+ * 7 ms of every 500-message claim (measured on 100,000), a third of a send's database time.
+ * Tokens already minted are kept (a link, once sent, stays valid). `guard` as in storeAudience.
  */
-export async function mintTokens(db: Db, invitationId: string, memberIds: number[]): Promise<void> {
-  if (memberIds.length === 0) return;
+export async function mintTokens(db: Db, invitationId: string, guard: SQL = sql`1`): Promise<void> {
   await db.run(sql`UPDATE participations SET token = lower(hex(randomblob(16)))
-    WHERE invitation_seq = ${invitationSeq(invitationId)} AND token IS NULL AND member_id IN (SELECT value FROM json_each(${JSON.stringify(memberIds)}))`);
+    WHERE invitation_seq = ${invitationSeq(invitationId)} AND token IS NULL AND ${guard}`);
 }

@@ -1,7 +1,7 @@
 // `/invite [chat]` → the "New invitation" modal: opened first (the trigger_id lives 3 s), re-rendered
 // as choices are made, validated by the core on submit with errors shown under their fields.
 import type { App, ViewResponseAction } from '@slack/bolt';
-import type { View } from '@slack/types';
+import type { KnownBlock, View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { listChats } from '../../core/chats/service.js';
@@ -15,6 +15,7 @@ import { blockErrors, conditionRowErrors, invitationFormFromState, isMemberLocal
 import { inviteModel } from '../invite-model.js';
 import { isManager } from '../managers.js';
 import { renderPreview, type RenderedPreview } from '../message-preview.js';
+import { sendTestMessage } from '../send-test.js';
 import { messagePreviewModal, renderedBlocks } from '../views/message-preview.js';
 import { plain } from '../views/text.js';
 import { patchFromForm } from '../edit-form.js';
@@ -222,18 +223,23 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     await client.views.push({ trigger_id: (body as { trigger_id: string }).trigger_id, view });
   });
 
-  // Until email and SMS providers are configured (the delivery issue), the test goes to the user's DMs.
+  // The test goes through the providers to the user's own addresses; without providers or an
+  // address for the message's channel, the rendered message comes as a DM instead.
   app.action(inviteActions.sendTest, async ({ ack, body, client }) => {
     await ack();
     const user = body.user.id;
     const { preview, problems } = await renderFromView(body, client, user);
+    const viewId = readView((body as { view?: unknown }).view)?.id ?? 'view';
+    const report = preview && deps.providers ? await sendTestMessage(deps, deps.providers, client, user, preview, `test_${viewId}`) : undefined;
     const dm = (await client.conversations.open({ users: user })).channel?.id;
     if (!dm) return;
     if (!preview) return void (await client.chat.postMessage({ channel: dm, text: `Test message not sent: ${problems!.join('; ').slice(0, 2000)}` }));
+    if (report?.attempted) return void (await client.chat.postMessage({ channel: dm, text: `Test message (never counted):\n${report.lines.join('\n')}` }));
+    const why: KnownBlock[] = report ? [{ type: 'section', text: { type: 'mrkdwn', text: report.lines.join('\n') } }] : [];
     await client.chat.postMessage({
       channel: dm,
       text: 'Test message (sent only to you, never counted)',
-      blocks: [{ type: 'header', text: plain('Test message: sent only to you, never counted') }, ...renderedBlocks(preview)],
+      blocks: [{ type: 'header', text: plain('Test message: sent only to you, never counted') }, ...why, ...renderedBlocks(preview)],
     });
     deps.logger.log('info', 'slack.test_message_sent', { user, via: 'dm' });
   });
