@@ -3,7 +3,7 @@
 // floor, 10,000 SMS, an idle tick over 10,000 past invitations, and the peak memory while an
 // invitation to 1,000,000 members is opened and sent.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,11 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 type Figures = Record<string, number>;
 
+/** The V8 memory flags `npm start` and `npm run tick` give the runner: measured as it runs. */
+const RUNNER_FLAGS = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { tick: string } }).scripts.tick.match(/--max-[\w-]+=\d+/g) ?? [];
+
 function child(env: Record<string, string>, args: string[]): Figures | undefined {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/dispatch-child.ts', ...args], {
+  const run = spawnSync(process.execPath, [...RUNNER_FLAGS, '--import', 'tsx', 'bench/dispatch-child.ts', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',
