@@ -14,7 +14,8 @@ runCli(async () => {
     const report = await runTick(runtime.runner);
     await runtime.work.settle();
     console.error(
-      `tick: opened ${report.opened.length}, closed ${report.closed.length}, sent ${report.dispatch.sent}, failed ${report.dispatch.failed}, retrying ${report.dispatch.retrying}, reconciled ${report.reconciled.found + report.reconciled.requeued}, ${report.ms} ms`,
+      `tick: opened ${report.opened.length}, closed ${report.closed.length}, sent ${report.dispatch.sent}, failed ${report.dispatch.failed}, retrying ${report.dispatch.retrying}, ` +
+        `waiting ${report.dispatch.deferred} (quiet hours, rate limits), cancelled ${report.dispatch.cancelled}, reconciled ${report.reconciled.found + report.reconciled.requeued}, ${report.ms} ms`,
     );
   } finally {
     runtime.client.close();

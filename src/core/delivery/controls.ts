@@ -1,5 +1,6 @@
 // What a manager can do to a sending invitation (Slack buttons, API): pause, resume, remind now,
 // retry failed. Each is one guarded write with its audit row, and tells the summaries.
+import { activityStamp } from '../activity.js';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { invitations, type Invitation } from '../../db/schema.js';
 import { auditIfChanged } from '../audit.js';
@@ -20,7 +21,7 @@ export async function pauseInvitation(deps: CoreDeps, id: string, actor: string)
   const [result] = await db.batch([
     db
       .update(invitations)
-      .set({ pausedAt: now, pausedBy: actor, pauseReason: 'manual', activityAt: now, updatedAt: now, version: sql`${invitations.version} + 1` })
+      .set({ pausedAt: now, pausedBy: actor, pauseReason: 'manual', activityAt: activityStamp(now), updatedAt: now, version: sql`${invitations.version} + 1` })
       .where(and(eq(invitations.id, id), eq(invitations.status, 'open'), isNull(invitations.pausedAt))),
     db.run(auditIfChanged({ entityType: 'invitation', entityId: id, action: 'paused', actor, at: now, changes: { reason: 'manual' } })),
   ]);
@@ -36,7 +37,7 @@ export async function resumeInvitation(deps: CoreDeps, id: string, actor: string
   const [result] = await db.batch([
     db
       .update(invitations)
-      .set({ pausedAt: null, pausedBy: null, pauseReason: null, activityAt: now, updatedAt: now, version: sql`${invitations.version} + 1` })
+      .set({ pausedAt: null, pausedBy: null, pauseReason: null, activityAt: activityStamp(now), updatedAt: now, version: sql`${invitations.version} + 1` })
       .where(and(eq(invitations.id, id), eq(invitations.status, 'open'), isNotNull(invitations.pausedAt))),
     db.run(auditIfChanged({ entityType: 'invitation', entityId: id, action: 'resumed', actor, at: now })),
   ]);

@@ -1,6 +1,7 @@
 // What providers report after a send (Postmark and Twilio webhooks), applied to the delivery, the
 // participation's funnel and the member's reachability. Each update is guarded by the state it
 // moves from, so a retried webhook changes nothing the second time.
+import { activityStamp } from '../activity.js';
 import { sql } from 'drizzle-orm';
 import type { CoreDeps } from '../deps.js';
 
@@ -36,7 +37,7 @@ export async function applyDeliveryEvent(deps: CoreDeps, event: DeliveryEvent): 
   }
   const row = touched[0];
   if (!row) return { applied: false };
-  const statements = [db.run(sql`UPDATE invitations SET activity_at = ${now} WHERE seq = ${row.invitation_seq}`)];
+  const statements = [db.run(sql`UPDATE invitations SET activity_at = ${activityStamp(now)} WHERE seq = ${row.invitation_seq}`)];
   if (row.step === 0) {
     const funnel =
       event.type === 'delivered'

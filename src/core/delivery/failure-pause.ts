@@ -1,6 +1,7 @@
 // The failure guard: when too many of an invitation's recent attempts failed (a bad list, a
 // provider outage, a revoked token), sending pauses by itself and the status channel is told,
 // instead of burning through the audience.
+import { activityStamp } from '../activity.js';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { invitations, type Invitation } from '../../db/schema.js';
 import { auditIfChanged } from '../audit.js';
@@ -28,7 +29,7 @@ export async function pauseIfFailing(deps: DeliveryDeps, inv: Invitation): Promi
   const [result] = await db.batch([
     db
       .update(invitations)
-      .set({ pausedAt: now, pausedBy: RUNNER_ACTOR, pauseReason: 'failure_rate', activityAt: now, updatedAt: now, version: sql`${invitations.version} + 1` })
+      .set({ pausedAt: now, pausedBy: RUNNER_ACTOR, pauseReason: 'failure_rate', activityAt: activityStamp(now), updatedAt: now, version: sql`${invitations.version} + 1` })
       .where(and(eq(invitations.seq, inv.seq), eq(invitations.status, 'open'), isNull(invitations.pausedAt))),
     db.run(auditIfChanged({ entityType: 'invitation', entityId: inv.id, action: 'paused', actor: RUNNER_ACTOR, at: now, changes: { reason: 'failure_rate', attempted, failed } })),
   ]);

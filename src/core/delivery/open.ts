@@ -2,6 +2,7 @@
 // lease on the invitation (open_claim), stores the audience snapshot, and queues one delivery per
 // member in the same atomic write that marks the invitation open: a runner that dies half-way
 // leaves a scheduled invitation that the next one opens from scratch, never a half-open one.
+import { activityStamp } from '../activity.js';
 import { and, eq, isNull, lt, lte, gt, or, sql, type SQL } from 'drizzle-orm';
 import { invitations, type Invitation } from '../../db/schema.js';
 import { auditIfChanged } from '../audit.js';
@@ -78,7 +79,7 @@ async function openInvitation(deps: DeliveryDeps, inv: Invitation, now: number):
       ON CONFLICT DO NOTHING`),
     db
       .update(invitations)
-      .set({ status: 'open', openedAt: now, openClaim: null, openClaimUntil: null, activityAt: now, updatedAt: now, version: sql`${invitations.version} + 1` })
+      .set({ status: 'open', openedAt: now, openClaim: null, openClaimUntil: null, activityAt: activityStamp(now), updatedAt: now, version: sql`${invitations.version} + 1` })
       .where(and(eq(invitations.seq, inv.seq), eq(invitations.openClaim, runnerId), eq(invitations.status, 'scheduled'))),
     db.run(auditIfChanged({ entityType: 'invitation', entityId: inv.id, action: 'opened', actor: RUNNER_ACTOR, at: now, changes: { audience } })),
   ]);

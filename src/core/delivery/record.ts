@@ -1,6 +1,7 @@
 // Recording what happened to a claimed batch, in one atomic write: each delivery's new state, the
 // first message's funnel on the participation, the batch's tally, and the invitation's activity.
 // Guarded by batch and state, so a runner whose lease was taken over changes nothing.
+import { activityStamp } from '../activity.js';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 
@@ -99,6 +100,6 @@ export async function recordBatch(db: Db, opts: { batchId: string; invitationSeq
       WHERE deliveries.id = o.id AND deliveries.batch_id = ${batchId} AND deliveries.state = ${from}`),
     ...funnelUpdates(db, seq, now, rows),
     db.run(sql`UPDATE send_batches SET state = 'recorded', attempted = ${attempted}, failed = ${failed} WHERE id = ${batchId} AND state = 'claimed'`),
-    db.run(sql`UPDATE invitations SET activity_at = ${now} WHERE seq = ${seq}`),
+    db.run(sql`UPDATE invitations SET activity_at = ${activityStamp(now)} WHERE seq = ${seq}`),
   ]);
 }

@@ -1,6 +1,7 @@
 // A participant finished the chat: the chat platform posts their token. One completion per member
 // per invitation; the one that reaches the response limit closes the invitation at once. Late
 // completions (after close) are kept and flagged, and do not count toward the limit.
+import { activityStamp } from '../activity.js';
 import { sql } from 'drizzle-orm';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, NotFoundError } from '../errors.js';
@@ -28,9 +29,9 @@ export async function recordCompletion(deps: CoreDeps, token: string, completedA
         completed_after_close = (SELECT status = 'closed' FROM invitations WHERE seq = ${inv.seq})
       WHERE invitation_seq = ${inv.seq} AND member_id = ${link.memberId} AND completed_at IS NULL`),
     // Counted in the same write as the completion, so the limit never needs a count(*).
-    deps.db.run(sql`UPDATE invitations SET completed_count = completed_count + 1, activity_at = ${now}
+    deps.db.run(sql`UPDATE invitations SET completed_count = completed_count + 1, activity_at = ${activityStamp(now)}
       WHERE seq = ${inv.seq} AND status = 'open' AND changes() = 1`),
-    deps.db.run(sql`UPDATE invitations SET activity_at = ${now} WHERE seq = ${inv.seq}`),
+    deps.db.run(sql`UPDATE invitations SET activity_at = ${activityStamp(now)} WHERE seq = ${inv.seq}`),
   ]);
   if (updated.rowsAffected === 0) {
     return { invitationId: inv.id, outcome: 'duplicate', completedAt: link.completedAt ?? at, closedInvitation: false };

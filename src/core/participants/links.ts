@@ -1,5 +1,6 @@
 // A personal link names one member's participation in one invitation by a random token, never by
 // the member. These are the reads and writes behind /i/TOKEN and /u/TOKEN.
+import { activityStamp } from '../activity.js';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { invitations, type Invitation } from '../../db/schema.js';
@@ -62,7 +63,7 @@ export async function recordClick(deps: CoreDeps, link: PersonalLink): Promise<v
   const now = deps.clock.now();
   await deps.db.batch([
     deps.db.run(sql`UPDATE participations SET clicked_at = ${now} WHERE invitation_seq = ${link.invitation.seq} AND member_id = ${link.memberId} AND clicked_at IS NULL`),
-    deps.db.run(sql`UPDATE invitations SET activity_at = ${now} WHERE seq = ${link.invitation.seq} AND changes() = 1`),
+    deps.db.run(sql`UPDATE invitations SET activity_at = ${activityStamp(now)} WHERE seq = ${link.invitation.seq} AND changes() = 1`),
   ]);
 }
 
