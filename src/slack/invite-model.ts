@@ -16,7 +16,7 @@ export function findChatByName(chats: { id: string; name: string }[], text: stri
 export async function inviteModel(
   deps: CoreDeps,
   meta: InviteModalMeta,
-  extra: { audience?: string[]; smsBody?: string; confirmation?: string; chatQuery?: string; initial?: Record<string, Record<string, unknown>> } = {},
+  extra: { audience?: string[]; audienceZones?: string[]; smsBody?: string; confirmation?: string; chatQuery?: string; initial?: Record<string, Record<string, unknown>> } = {},
 ): Promise<InviteModalModel> {
   // One read of the chats (with their locales) serves the select, the choice and its templates.
   const all = await listChats(deps.db);
@@ -40,6 +40,7 @@ export async function inviteModel(
     templates,
     sms: smsBody ? measureSmsWithLink(smsBody, deps.settings.publicBaseUrl) : undefined,
     audience: extra.audience,
+    audienceZones: extra.audienceZones,
     confirmation: extra.confirmation,
     initial: extra.initial,
     now: deps.clock.now(),

@@ -7,6 +7,7 @@ import type { Invitation } from '../../src/db/schema.js';
 import { invitationDetail } from '../../src/slack/views/invitation-detail.js';
 import { homeView, invitationList } from '../../src/slack/views/invitation-list.js';
 import { inviteModal, targetTypes, type InviteModalModel } from '../../src/slack/views/invite-modal.js';
+import { zoneScheduleLines } from '../../src/slack/views/audience.js';
 import { summaryMessage } from '../../src/slack/views/summary.js';
 import { messageLimitProblems, viewLimitProblems } from '../support/block-kit-limits.js';
 
@@ -44,6 +45,8 @@ function model(target: InviteModalModel['meta']['target'], chats: number): Invit
     templates: { emailSubject: long(200), emailBody: long(20_000), smsBody: long(1600) },
     sms: { encoding: 'UCS-2', characters: 1600, units: 1600, segments: 25 },
     audience: Array.from({ length: 40 }, () => long(300, 'a')),
+    // Every IANA zone, a million members each, seen from the zone with the longest name.
+    audienceZones: zoneScheduleLines(Object.fromEntries(Intl.supportedValuesOf('timeZone').map((z) => [z, 1_000_000])), { opensLocal: '2026-12-02T09:00', viewerZone: 'America/Argentina/ComodRivadavia', now }),
     now,
   };
 }

@@ -78,6 +78,7 @@ describeEachDatabase('targeting engine', (get) => {
     expect(preview.examples.map((e) => e.id).sort()).toEqual(['ok-1', 'ok-2', 'old-other-chat', 'sms-fan']);
     expect(preview.byLocale).toEqual({ 'en-US': 4 });
     expect(preview.byChannel).toEqual({ email: 4, sms: 0 });
+    expect(preview.byTimeZone).toEqual({ 'America/Toronto': 4 });
   });
 
   it("applies the member's channel preference and the cooldown override", async () => {
@@ -138,6 +139,49 @@ describeEachDatabase('targeting engine', (get) => {
     expect((await previewAudience(db, spec({ type: 'all' }), NOW)).excluded.already_invited).toBe(6);
     await db.run(sql`DELETE FROM participations WHERE invitation_seq = ${invitationSeq('inv_resolvetest0000')}`);
     await db.run(sql`DELETE FROM invitations WHERE id = 'inv_resolvetest0000'`);
+  });
+});
+
+describeEachDatabase('audience by time zone', (get) => {
+  beforeAll(async () => {
+    const { db } = get();
+    await clearTables(db);
+    await seedChats(db, NOW);
+    await seedMembers(db, [
+      member('tor-1'),
+      member('tor-2', { attributes: { country: 'CA' } }),
+      member('tor-3', { preferredLocale: 'fr-CA' }),
+      member('par-1', { timezone: 'Europe/Paris', attributes: { country: 'FR' } }),
+      member('par-2', { timezone: 'Europe/Paris', attributes: { country: 'FR' } }),
+      member('tok-1', { timezone: 'Asia/Tokyo', attributes: { country: 'JP' } }),
+      // Left out: never counted in a zone.
+      member('tok-unsub', { timezone: 'Asia/Tokyo', subscribed: false }),
+      member('syd-unsub', { timezone: 'Australia/Sydney', subscribed: false }),
+    ], NOW);
+  });
+
+  it('counts the audience per IANA zone, largest first, alongside the other breakdowns', async () => {
+    const preview = await previewAudience(get().db, spec({ type: 'all' }), NOW);
+    expect(preview.audience).toBe(6);
+    expect(preview.excluded.unsubscribed).toBe(2);
+    expect(preview.byTimeZone).toEqual({ 'America/Toronto': 3, 'Europe/Paris': 2, 'Asia/Tokyo': 1 });
+    expect(Object.keys(preview.byTimeZone)).toEqual(['America/Toronto', 'Europe/Paris', 'Asia/Tokyo']);
+    expect(preview.byLocale).toEqual({ 'en-US': 5, 'fr-CA': 1 });
+    // Exclusions apply before the zones are counted.
+    const sameLocale = await previewAudience(get().db, spec({ type: 'all' }, { sameLocaleOnly: true }), NOW);
+    expect(sameLocale.byTimeZone).toEqual({ 'America/Toronto': 2, 'Europe/Paris': 2, 'Asia/Tokyo': 1 });
+  });
+
+  it('counts only the members a filter, an ID list or a sample selects', async () => {
+    const db = get().db;
+    expect((await previewAudience(db, spec({ type: 'filter', expression: 'country = "FR" or country = "JP"' }), NOW)).byTimeZone).toEqual({ 'Europe/Paris': 2, 'Asia/Tokyo': 1 });
+    expect((await previewAudience(db, spec({ type: 'members', ids: 'tok-1 tok-unsub tor-2 ghost' }), NOW)).byTimeZone).toEqual({ 'America/Toronto': 1, 'Asia/Tokyo': 1 });
+    const sample = await previewAudience(db, spec({ type: 'sample', size: 4, seed: 'zones' }), NOW, 10);
+    const sampledZones: Record<string, number> = {};
+    for (const e of sample.examples) sampledZones[e.timeZone] = (sampledZones[e.timeZone] ?? 0) + 1;
+    expect(sample.byTimeZone).toEqual(sampledZones);
+    expect(Object.values(sample.byTimeZone).reduce((a, b) => a + b, 0)).toBe(4);
+    expect((await previewAudience(db, spec({ type: 'filter', expression: 'country = "XX"' }), NOW)).byTimeZone).toEqual({});
   });
 });
 

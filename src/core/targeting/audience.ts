@@ -159,6 +159,11 @@ export interface AudiencePreview {
   audience: number;
   byLocale: Record<string, number>;
   byChannel: { email: number; sms: number };
+  /**
+   * Members per IANA time zone (what a member-local schedule opens by), largest first: every zone
+   * up to MAX_PREVIEW_ZONES (IANA has about 600, a community a few hundred at most).
+   */
+  byTimeZone: Record<string, number>;
   excluded: Record<ExclusionReason, number>;
   /** For ID lists: the IDs left out, by reason (up to 1,000 each), so nothing is dropped silently. */
   excludedIds?: Partial<Record<ExclusionReason, string[]>>;
@@ -170,9 +175,11 @@ function emptyExclusions(): Record<ExclusionReason, number> {
   return Object.fromEntries(exclusionReasons.map((r) => [r, 0])) as Record<ExclusionReason, number>;
 }
 
+/** At most this many zones in a preview's byTimeZone (the largest; more than IANA has). */
+export const MAX_PREVIEW_ZONES = 1000;
 
 interface PreviewRow {
-  kind: 'group' | 'included' | 'example' | 'excluded_id' | 'unknown_id';
+  kind: 'group' | 'included' | 'zone' | 'example' | 'excluded_id' | 'unknown_id';
   reason: ExclusionReason | null;
   preferred_locale: string | null;
   channel: 'email' | 'sms' | null;
@@ -183,8 +190,8 @@ interface PreviewRow {
 
 /**
  * One statement: the candidates are computed once (a materialized CTE), then counted by reason,
- * locale and channel, sampled and listed from it; recomputing them per question would cost more
- * than the questions. (sqld has no temporary tables, so a CTE it is.)
+ * locale, channel and time zone, sampled and listed from it; recomputing them per question would
+ * cost more than the questions. (sqld has no temporary tables, so a CTE it is.)
  */
 export async function previewAudience(db: Db, spec: AudienceSpec, now: number, exampleCount = 5): Promise<AudiencePreview> {
   const target = spec.target;
@@ -199,6 +206,7 @@ export async function previewAudience(db: Db, spec: AudienceSpec, now: number, e
       included AS MATERIALIZED (SELECT * FROM c WHERE reason IS NULL ${target.type === 'sample' ? sampleOrder(target.seed, sampleLimit!) : sql``})
     SELECT 'group' AS kind, reason, preferred_locale, channel, count(*) AS n, NULL AS external_id, NULL AS time_zone FROM c GROUP BY reason, preferred_locale, channel
     UNION ALL SELECT 'included', NULL, preferred_locale, channel, count(*), NULL, NULL FROM included GROUP BY preferred_locale, channel
+    UNION ALL SELECT * FROM (SELECT 'zone', NULL, NULL, NULL, count(*) AS n, NULL, time_zone FROM included GROUP BY time_zone ORDER BY n DESC, time_zone LIMIT ${MAX_PREVIEW_ZONES})
     UNION ALL SELECT * FROM (SELECT 'example', NULL, preferred_locale, channel, NULL, external_id, time_zone FROM included LIMIT ${exampleCount})
     ${idLists}`);
   const of = (kind: PreviewRow['kind']) => rows.filter((r) => r.kind === kind);
@@ -213,6 +221,7 @@ export async function previewAudience(db: Db, spec: AudienceSpec, now: number, e
     audience: 0,
     byLocale: {},
     byChannel: { email: 0, sms: 0 },
+    byTimeZone: {},
     excluded: emptyExclusions(),
     examples: examples.map((r) => ({ id: r.external_id, preferredLocale: r.preferred_locale, timeZone: r.time_zone, channel: r.channel })),
   };
@@ -228,6 +237,10 @@ export async function previewAudience(db: Db, spec: AudienceSpec, now: number, e
     preview.byLocale[locale] = (preview.byLocale[locale] ?? 0) + row.n;
     if (row.channel) preview.byChannel[row.channel] += row.n;
   }
+  // Largest first (the statement's order); the union does not promise to keep it, so sort again.
+  const zones = of('zone').map((r) => ({ zone: r.time_zone ?? 'UTC', n: r.n ?? 0 }));
+  zones.sort((a, b) => b.n - a.n || (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
+  for (const { zone, n } of zones) preview.byTimeZone[zone] = (preview.byTimeZone[zone] ?? 0) + n;
   if (target.type === 'sample') preview.sample = { seed: target.seed, poolSize: pool, size: preview.audience };
   if (target.type === 'members') {
     preview.excluded.unknown_id = unknownIds.length;

@@ -34,6 +34,7 @@ const previewSchema = z
     audience: z.number(),
     byLocale: z.record(z.string(), z.number()),
     byChannel: z.object({ email: z.number(), sms: z.number() }),
+    byTimeZone: z.record(z.string(), z.number()).describe("The audience's members per IANA time zone, largest first (a member-local invitation opens per zone)."),
     excluded: z.record(z.string(), z.number()),
     excludedIds: z.record(z.string(), z.array(z.string())).optional(),
     sample: z.object({ seed: z.string(), poolSize: z.number(), size: z.number() }).optional(),

@@ -21,7 +21,7 @@ import { plain } from '../views/text.js';
 import { patchFromForm } from '../edit-form.js';
 import { forgetSummary, publishSummary, replyInThread } from '../summary.js';
 import { threadText } from '../notifier.js';
-import { audienceLines } from '../views/audience.js';
+import { audienceLines, zoneScheduleLines } from '../views/audience.js';
 import { helpText } from '../views/help.js';
 import { INVITE_CALLBACK_ID, inviteActions, inviteBlocks, inviteModal, MAX_MODAL_REMINDERS, MAX_ROWS, MAX_STATIC_OPTIONS, option, targetTypes, type InviteModalMeta } from '../views/invite-modal.js';
 import { isRateLimited, withinBudget } from '../web.js';
@@ -149,21 +149,31 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     const view = readView((body as { view?: unknown }).view);
     if (!view) return;
     const meta = metaFromState(view.meta, view.values);
-    const form = invitationFormFromState(view.values, meta, 'UTC');
+    // Member-local times are read off the pickers in the user's zone (as on submit).
+    const timeZone = await submitterZone(client, body.user.id, view.values);
+    const form = invitationFormFromState(view.values, meta, timeZone);
     const message = form.message as { channel: string };
     const input = audiencePreviewInput.safeParse({ chatId: meta.chat, locale: meta.locale, channel: message.channel, target: form.target, sameLocaleOnly: form.sameLocaleOnly });
     let lines: string[];
+    let audienceZones: string[] | undefined;
     const rowErrors = Object.values(conditionRowErrors(view.values, meta));
     try {
       if (rowErrors.length > 0) throw new ValidationError(rowErrors.map((message) => ({ path: 'target', message })));
       if (!input.success) throw new ValidationError(zodProblems(input.error));
-      lines = audienceLines(await previewUnsavedAudience(deps, input.data));
+      const preview = await previewUnsavedAudience(deps, input.data);
+      lines = audienceLines(preview);
+      if (form.scheduleMode === 'member_local') {
+        const now = deps.clock.now();
+        // An empty Opens picker opens now, read as a wall-clock time as the core reads it (resolveSchedule).
+        const opensLocal = typeof form.opensAt === 'string' ? form.opensAt : new Date(now).toISOString().slice(0, 16);
+        audienceZones = zoneScheduleLines(preview.byTimeZone, { opensLocal, viewerZone: timeZone, now });
+      }
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       lines = error.problems.map((p) => `:warning: ${p.message}`);
     }
     const smsBody = textOf(view.values, inviteBlocks.smsBody);
-    await rerender(client, view, inviteModal(await inviteModel(deps, meta, { audience: lines, smsBody })));
+    await rerender(client, view, inviteModal(await inviteModel(deps, meta, { audience: lines, audienceZones, smsBody })));
   });
 
   /** An edit submitted from the modal: the core checks it against the version the modal was opened at. */

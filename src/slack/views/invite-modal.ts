@@ -91,6 +91,8 @@ export interface InviteModalModel {
   sms?: SmsLength;
   /** Lines describing the last audience preview, or why it failed. */
   audience?: string[];
+  /** For member-local times: when each time zone receives it (lines of the last audience preview). */
+  audienceZones?: string[];
   /** The send guard's question, shown above the submit button. */
   confirmation?: string;
   /** Initial element values by block (message blocks without their locale suffix), when editing. */
@@ -241,6 +243,7 @@ function targetBlocks(model: InviteModalModel): KnownBlock[] {
     { type: 'actions', block_id: 'audience_actions', elements: [{ type: 'button', action_id: inviteActions.previewAudience, text: plain('Preview audience') }] },
   ];
   if (model.audience) blocks.push(context(model.audience.join('\n')));
+  if (model.audienceZones?.length) blocks.push({ type: 'section', block_id: 'audience_zones', text: { type: 'mrkdwn', text: truncate(model.audienceZones.join('\n'), 3000) } });
   return blocks;
 }
 
