@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { measureSms } from '../../src/core/messages/sms-segments.js';
+import { fixtureFile } from '../support/fixtures.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../../shared/fixtures/sms-segment-rules.json', import.meta.url), 'utf8')) as {
+const rules = fixtureFile('sms-segment-rules.json') as unknown as {
   data: { vectors: { description: string; body: string; encoding: string; segments: number; characters?: number }[] };
 };
 
 describe('SMS segments (Twilio calculator vectors)', () => {
-  it.each(fixture.data.vectors.map((v) => [v.description, v] as const))('%s', (_, v) => {
+  it.each(rules.data.vectors.map((v) => [v.description, v] as const))('%s', (_, v) => {
     const measured = measureSms(v.body);
     expect(measured.encoding).toBe(v.encoding);
     expect(measured.segments).toBe(v.segments);

@@ -1,7 +1,6 @@
-// Provider webhooks with real payload shapes (../shared/fixtures) and real signatures (Twilio's own
+// Provider webhooks with real payload shapes (test/fixtures) and real signatures (Twilio's own
 // helper computes them): delivery reports, bounces, suppressions, STOP/START/HELP; retries change
 // nothing twice; wrong credentials are refused before anything is read.
-import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import twilioLib from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,8 +13,8 @@ import { describeEachDatabase } from '../support/databases.js';
 import { startFakePostmark, type FakePostmark } from '../support/fake-postmark.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
 import { fakeProviders, runnerDeps } from '../support/runner.js';
+import { fixtureFile as fixture } from '../support/fixtures.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../shared/fixtures/${name}`, import.meta.url), 'utf8'));
 
 let postmark: FakePostmark;
 let twilio: FakeTwilio;

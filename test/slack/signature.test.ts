@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { verifySlackSignature } from '../../src/slack/signature.js';
+import { fixture } from '../support/fixtures.js';
 
-// Slack's published worked example (../shared/fixtures/slack-signature-vector.json).
-const vector = JSON.parse(readFileSync(new URL('../../../shared/fixtures/slack-signature-vector.json', import.meta.url), 'utf8')).data;
+// Slack's published worked example (test/fixtures/slack-signature-vector.json).
+const vector = fixture('slack-signature-vector.json');
 
 const base = {
   signingSecret: vector.signing_secret as string,

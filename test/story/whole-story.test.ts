@@ -2,7 +2,6 @@
 // Slack (/invite → modal → submission), the runner opens it and emails a sample of members through
 // Postmark, a participant follows their link, completions reach the response limit and close it,
 // Postmark reports a delivery, and the status summary in Slack ends with the final figures.
-import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateCommunity } from '../../src/core/seed/community.js';
@@ -17,6 +16,7 @@ import { startFakePostmark, type FakePostmark } from '../support/fake-postmark.j
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
 import { fakeProviders, POSTMARK_FROM, runnerDeps } from '../support/runner.js';
 import { blockAction, CHANNEL, currentView, dateTime, selected, slackHarness, text, USER, viewSubmission, type SlackHarness } from '../support/slack.js';
+import { fixture } from '../support/fixtures.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -28,7 +28,7 @@ const SAMPLE = 10;
 const LIMIT = 3;
 
 const deliveryFixture = () =>
-  JSON.parse(readFileSync(new URL('../../../shared/fixtures/postmark-delivery-webhook.json', import.meta.url), 'utf8')).data as Record<string, unknown>;
+  fixture('postmark-delivery-webhook.json') as Record<string, unknown>;
 
 let postmark: FakePostmark;
 let twilio: FakeTwilio;

@@ -1,5 +1,5 @@
 // A local Postmark API: the real `postmark` client is pointed at it (apiUrl). It answers in
-// Postmark's formats (see ../shared/fixtures/postmark-send-responses.json): /email/batch answers 200
+// Postmark's formats (see test/fixtures/postmark-send-responses.json): /email/batch answers 200
 // with one result per message in order, each checked on its own; whole-request errors are
 // `{ ErrorCode, Message }` with 401/422/429/5xx. It records every accepted message, searchable
 // through GET /messages/outbound by metadata_<key>, and can be told to fail, be slow, or hang.

@@ -1,5 +1,5 @@
 // A local Twilio Messages API (2010-04-01): the real `twilio` client is pointed at it (apiUrl). It
-// answers in Twilio's formats (see ../shared/fixtures/twilio-message-create-response.json and
+// answers in Twilio's formats (see test/fixtures/twilio-message-create-response.json and
 // twilio-error-responses.json): create answers 201 with the Message resource, errors are
 // `{ code, message, more_info, status }`. It records every accepted message, lists them the way
 // Twilio does (newest first, To / DateSent filters by whole UTC days, Page/PageSize paging), and can
