@@ -69,7 +69,7 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
   const htmlHead = `<!doctype html><html lang="${escapeHtml(inv.locale)}"><body style="margin:0;padding:24px;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;font-size:16px;line-height:1.5;color:#111">
 <div style="max-width:560px;margin:0 auto">${logo}`;
   const button = `" style="display:inline-block;padding:12px 20px;border-radius:6px;background:${accent};color:#fff;text-decoration:none;font-weight:600">${escapeHtml(strings.startButton)}</a></p>
-<p style="margin:32px 0 0;font-size:13px;color:#555">${escapeHtml(strings.footer(community))} <a href="`;
+<p style="margin:32px 0 0;font-size:13px;color:#555">${escapeHtml(strings.footer)} <a href="`;
   const htmlTail = `" style="color:#555">${escapeHtml(strings.unsubscribeLink)}</a></p>
 </div></body></html>`;
 
@@ -96,7 +96,7 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
         to: r.email!,
         fromName,
         subject: texts.subjectPrefix + renderTemplate(texts.emailSubject, ctx),
-        textBody: `${body}\n\n--\n${strings.footer(community)}\n${strings.unsubscribeLink}: ${unsubscribeUrl}\n`,
+        textBody: `${body}\n\n--\n${strings.footer}\n${strings.unsubscribeLink}: ${unsubscribeUrl}\n`,
         htmlBody: html(body, ctx.link, unsubscribeUrl),
         unsubscribeUrl,
       };

@@ -2,7 +2,8 @@
 // any other locale falls back by language, then to English.
 export interface ParticipantStrings {
   startButton: string;
-  footer: (community: string) => string;
+  /** Why the member gets the message (names no chat: a chat's display name is not the community's). */
+  footer: string;
   unsubscribeLink: string;
   smsOptOut: string;
   reminderPrefix: string;
@@ -19,7 +20,7 @@ export interface ParticipantStrings {
 
 const en: ParticipantStrings = {
   startButton: 'Start the chat',
-  footer: (community) => `You receive this because you are a member of ${community}.`,
+  footer: 'You receive this because you take part in our research community.',
   unsubscribeLink: 'Unsubscribe',
   smsOptOut: 'Reply STOP to opt out.',
   reminderPrefix: 'Reminder: ',
@@ -36,7 +37,7 @@ const en: ParticipantStrings = {
 
 const fr: ParticipantStrings = {
   startButton: 'Commencer la conversation',
-  footer: (community) => `Vous recevez ce message parce que vous êtes membre de ${community}.`,
+  footer: 'Vous recevez ce message parce que vous participez à notre communauté de recherche.',
   unsubscribeLink: 'Se désabonner',
   smsOptOut: 'Répondez STOP pour vous désabonner.',
   reminderPrefix: 'Rappel : ',
