@@ -1,7 +1,7 @@
 // One dispatch measurement per process (so its peak RSS is its own), against bench/provider-server.ts:
 //   prepare N email|sms   a database with N members and one invitation opening now
 //   send                  open it and send everything (claim, render, send, record): ms, sent, peak RSS
-//   floor N               a bare loop posting N emails as 500-message batches to the same server
+//   floor N K             a bare loop posting N emails as 500-message batches to the same server, K at a time
 //   idle                  10,000 past invitations, then ticks with nothing to do: median ms
 import { sql } from 'drizzle-orm';
 import { saveChat } from '../src/core/chats/service.js';
@@ -74,8 +74,8 @@ async function send(): Promise<Record<string, number>> {
   return { openMs: opened - started, sendMs: done - opened, sent: report.sent, failed: report.failed + report.unknown + report.retrying, openPeakRssMb, peakRssMb: peakRssMb() };
 }
 
-/** The same batches as the runner's (same fields and sizes), posted with the same concurrency, nothing else. */
-async function floor(count: number): Promise<Record<string, number>> {
+/** The same batches as the runner's (same fields and sizes), K in flight, nothing else. */
+async function floor(count: number, inFlight: number): Promise<Record<string, number>> {
   const body = 'Hello Name1, we are running a short conversation, Product feedback, and would love to hear from you. Start here: https://invites.example.org/i/00000000000000000000000000000000 It stays open until December 8, 2026 at 7:00 AM.';
   const batch = (b: number) =>
     Array.from({ length: 500 }, (_, i) => ({
@@ -107,7 +107,7 @@ async function floor(count: number): Promise<Record<string, number>> {
       if (results.some((r) => r.ErrorCode !== 0)) throw new Error('the provider refused a floor batch');
     }
   };
-  await Promise.all(Array.from({ length: 4 }, worker));
+  await Promise.all(Array.from({ length: inFlight }, worker));
   return { ms: performance.now() - started, sent: batches * 500 };
 }
 
@@ -133,7 +133,7 @@ async function idle(): Promise<Record<string, number>> {
 let result: Record<string, number> | undefined;
 if (mode === 'prepare') await prepare(Number(arg1), arg2 === 'sms' ? 'sms' : 'email');
 else if (mode === 'send') result = await send();
-else if (mode === 'floor') result = await floor(Number(arg1));
+else if (mode === 'floor') result = await floor(Number(arg1), Number(arg2 ?? 2));
 else if (mode === 'idle') result = await idle();
 else throw new Error(`unknown mode ${mode}`);
 client.close();

@@ -49,8 +49,9 @@ export async function benchDispatch(): Promise<Figures> {
   try {
     console.error('[dispatch] 100,000 emails…');
     const email = measure(provider.url, ['prepare', '100000', 'email'], ['send']);
-    console.error('[dispatch] the bare floor: the same batches posted in a loop…');
-    const floor = measure(provider.url, [], ['floor', '100000']);
+    console.error('[dispatch] the bare floor: the same batches posted in a loop (one at a time, then two in flight like the runner)…');
+    const floor = measure(provider.url, [], ['floor', '100000', '1']);
+    const floorTwo = measure(provider.url, [], ['floor', '100000', '2']);
     console.error('[dispatch] 10,000 SMS…');
     const sms = measure(provider.url, ['prepare', '10000', 'sms'], ['send']);
     console.error('[dispatch] an idle tick over 10,000 past invitations…');
@@ -59,12 +60,15 @@ export async function benchDispatch(): Promise<Figures> {
     const million = measure(provider.url, ['prepare', '1000000', 'email'], ['send']);
     const emailPerS = (email.sent! / email.sendMs!) * 1000;
     const floorPerS = (floor.sent! / floor.ms!) * 1000;
+    const floorTwoPerS = (floorTwo.sent! / floorTwo.ms!) * 1000;
     return {
       email_dispatch_per_s: emailPerS,
       email_dispatch_sent: email.sent!,
       email_dispatch_open_ms: email.openMs!,
       email_dispatch_floor_per_s: floorPerS,
       email_dispatch_floor_ratio: floorPerS / emailPerS,
+      email_dispatch_floor_2_in_flight_per_s: floorTwoPerS,
+      email_dispatch_floor_2_in_flight_ratio: floorTwoPerS / emailPerS,
       sms_dispatch_per_s: (sms.sent! / sms.sendMs!) * 1000,
       sms_dispatch_sent: sms.sent!,
       idle_tick_ms: idle.medianMs!,

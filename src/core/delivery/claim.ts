@@ -59,7 +59,10 @@ export async function claimBatch(db: Db, opts: { invitationSeq: number; runnerId
   // The state IN (…) term repeats deliveries_batch_idx's WHERE: without it SQLite cannot use that
   // partial index and scans every delivery twice per batch.
   const inBatch = sql`d.batch_id = ${batchId} AND d.state IN ('sending', 'unknown') AND d.state = 'sending'`;
-  const due = sql`SELECT id FROM deliveries WHERE invitation_seq = ${seq} AND state = 'queued' AND due_at <= ${now} ORDER BY due_at LIMIT ${opts.size}`;
+  // Nothing is claimed from an invitation paused or closed since the tick started: checked in the
+  // claim itself, so a pause takes effect at the next batch without a read of its own.
+  const sending = sql`EXISTS (SELECT 1 FROM invitations WHERE seq = ${seq} AND status = 'open' AND paused_at IS NULL)`;
+  const due = sql`SELECT id FROM deliveries WHERE invitation_seq = ${seq} AND state = 'queued' AND due_at <= ${now} AND ${sending} ORDER BY due_at LIMIT ${opts.size}`;
   const [, , [packed]] = await db.batch([
     db.run(sql`INSERT INTO send_batches (id, invitation_seq, runner, claimed_at, lease_until, state)
       SELECT ${batchId}, ${seq}, ${opts.runnerId}, ${now}, ${now + opts.leaseMs}, 'claimed' WHERE EXISTS (${due})`),

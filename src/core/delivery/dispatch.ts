@@ -80,9 +80,8 @@ function batchSize(deps: DeliveryDeps, inv: Invitation): number {
   return Math.max(1, Math.min(email, Math.round(deps.delivery.smsRate * 10)));
 }
 
-/** Claims, sends and records one batch of the invitation; false when it has nothing more to send now. */
+/** Claims, sends and records one batch of the invitation; false when it has nothing more to send now (or is paused or closed). */
 async function sendOneBatch(deps: DeliveryDeps, { inv, compose }: Sendable, channels: Channels, options: DispatchOptions, report: DispatchReport): Promise<boolean> {
-  if (await isStopped(deps, inv)) return false;
   const claim = await claimBatch(deps.db, { invitationSeq: inv.seq, runnerId: deps.runnerId, now: deps.clock.now(), leaseMs: deps.delivery.leaseMs, size: batchSize(deps, inv) });
   if (!claim) return false;
   report.batches += 1;
@@ -92,12 +91,6 @@ async function sendOneBatch(deps: DeliveryDeps, { inv, compose }: Sendable, chan
   deps.logger.log('info', 'delivery.batch', { invitation: inv.id, batch: claim.batchId, size: rows.length, runner: deps.runnerId });
   const finalFailure = rows.some((r) => r.outcome.kind === 'failed' && r.outcome.retryAt === undefined);
   return !(finalFailure && (await pauseIfFailing(deps, inv)));
-}
-
-/** Paused or closed since the tick started (by a person, by the failure guard, by the response limit). */
-async function isStopped(deps: DeliveryDeps, inv: Invitation): Promise<boolean> {
-  const [row] = await deps.db.select({ status: invitations.status, pausedAt: invitations.pausedAt }).from(invitations).where(eq(invitations.seq, inv.seq));
-  return !row || row.status !== 'open' || row.pausedAt !== null;
 }
 
 function tally(report: DispatchReport, rows: RecordedRow[]): void {
