@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
+import { retryingBusy } from './busy-retry.js';
 import { createDb, type Db } from './client.js';
 
 export interface OpenDatabase {
@@ -15,7 +16,7 @@ export function openDatabase(url: string, authToken?: string): OpenDatabase {
     if (path && !path.startsWith(':memory:')) mkdirSync(dirname(resolve(path)), { recursive: true });
   }
   const client = createClient({ url, authToken });
-  return { client, db: createDb(client) };
+  return { client, db: createDb(url.startsWith('file:') ? client : retryingBusy(client)) };
 }
 
 /** Settings for an embedded file: WAL lets readers run while a runner writes; waits instead of SQLITE_BUSY. */

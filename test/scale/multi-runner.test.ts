@@ -1,0 +1,93 @@
+// Several runners on one libSQL server (sqld), as real processes: they migrate a fresh database at
+// the same time without racing, and three of them sending one invitation to 50,000 members share
+// the work and send every message exactly once.
+import { spawn } from 'node:child_process';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
+import { openDueInvitations } from '../../src/core/delivery/open.js';
+import { createInvitation } from '../../src/core/invitations/service.js';
+import { createDb } from '../../src/db/client.js';
+import { coreDeps } from '../support/app.js';
+import { member, seedChats, seedMembers } from '../support/community.js';
+import { startFakePostmark, type FakePostmark } from '../support/fake-postmark.js';
+import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
+import { fakeProviders, runnerDeps } from '../support/runner.js';
+import { startSqld, type SqldServer } from '../support/sqld.js';
+import { createClient } from '@libsql/client';
+
+const MEMBERS = 50_000;
+const RUNNERS = 3;
+
+let sqld: SqldServer;
+let postmark: FakePostmark;
+let twilio: FakeTwilio;
+beforeAll(async () => {
+  [sqld, postmark, twilio] = await Promise.all([startSqld(), startFakePostmark(), startFakeTwilio()]);
+});
+afterAll(async () => {
+  await Promise.all([sqld.stop(), postmark.close(), twilio.close()]);
+});
+
+function run(script: string): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: sqld.url,
+      POSTMARK_SERVER_TOKEN: postmark.serverToken,
+      POSTMARK_FROM: 'invitations@research.example.org',
+      POSTMARK_API_URL: postmark.url,
+      EMAIL_RATE: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}
+
+it(`${RUNNERS} processes migrating a fresh libSQL server at once apply each migration once`, async () => {
+  const results = await Promise.all(Array.from({ length: RUNNERS }, () => run('src/cli/migrate.ts')));
+  for (const r of results) expect(r.code, r.stderr).toBe(0);
+  const client = createClient({ url: sqld.url });
+  const applied = await client.execute('SELECT hash, count(*) AS n FROM __drizzle_migrations GROUP BY hash');
+  expect(applied.rows.length).toBeGreaterThanOrEqual(6);
+  expect(applied.rows.every((row) => Number(row.n) === 1)).toBe(true);
+  expect((await client.execute('SELECT count(*) AS n FROM migration_lock')).rows[0]!.n).toBe(0);
+  client.close();
+}, 60_000);
+
+it(`${RUNNERS} runner processes share an invitation to ${MEMBERS.toLocaleString('en-US')} members and send each message once`, async () => {
+  const client = createClient({ url: sqld.url });
+  const db = createDb(client);
+  const now = systemClock.now();
+  await seedChats(db, now);
+  for (let from = 0; from < MEMBERS; from += 10_000) {
+    await seedMembers(db, Array.from({ length: 10_000 }, (_, i) => member(`s${from + i}`)), now);
+  }
+  await createInvitation(
+    coreDeps(db, systemClock),
+    { chatId: 'onboarding', name: 'Shared', scheduleMode: 'fixed', timeZone: 'UTC', closesAt: new Date(now + 86_400_000).toISOString(), target: { type: 'all' }, sameLocaleOnly: false, liveAudience: true, message: { channel: 'email' } } as never,
+    'api:test',
+  );
+  // Opened first, so the three runners start with the whole queue in front of them.
+  expect(await openDueInvitations(runnerDeps(db, systemClock, fakeProviders(postmark, twilio), { runnerId: 'opener' }))).toHaveLength(1);
+  postmark.delay(20); // a provider that takes a little time, as a real one does
+
+  const results = await Promise.all(Array.from({ length: RUNNERS }, () => run('src/cli/tick.ts')));
+  const sentBy = results.map((r) => {
+    expect(r.code, r.stderr).toBe(0);
+    return Number(/sent (\d+)/.exec(r.stderr)?.[1]);
+  });
+  console.log(`sent by each runner: ${sentBy.join(', ')}`);
+  expect(sentBy.reduce((a, b) => a + b, 0)).toBe(MEMBERS);
+  for (const n of sentBy) expect(n).toBeGreaterThan(0);
+
+  const recipients = postmark.sent.map((m) => m.message.To!);
+  expect(recipients).toHaveLength(MEMBERS);
+  expect(new Set(recipients).size).toBe(MEMBERS);
+  const runners = await db.all<{ runner: string; n: number }>(sql`SELECT runner, sum(attempted) AS n FROM send_batches GROUP BY runner`);
+  expect(runners).toHaveLength(RUNNERS);
+  client.close();
+}, 180_000);
