@@ -12,6 +12,7 @@ import { openDatabase, tuneEmbeddedFile } from '../src/db/open.js';
 import { startSqld, type SqldServer } from '../test/support/sqld.js';
 import { addHistory, DAY, MEMBERS, writeMembersCsv } from './dataset.js';
 import { benchDispatch } from './dispatch.js';
+import { benchMultiRunner } from './multi-runner.js';
 import { benchSlack } from './slack.js';
 import { PREVIEW_EXPRESSION, timePreview } from './targeting.js';
 
@@ -183,6 +184,10 @@ async function main(): Promise<void> {
   if (!only || only === 'dispatch') {
     results.dispatch = await benchDispatch();
     merged = { ...merged, dispatch: results.dispatch, dispatch_meta: { measuredAt: new Date().toISOString(), node: process.version, database: 'embedded file', provider: 'bench/provider-server.ts (own process)' } };
+  }
+  if (!only || only === 'multi') {
+    results.multi = await benchMultiRunner();
+    merged = { ...merged, multi_runner: results.multi, multi_runner_meta: { measuredAt: new Date().toISOString(), node: process.version, database: 'sqld (libsql-server) on loopback', members: 50_000, provider: 'bench/provider-server.ts (own process)' } };
   }
   printTable(results);
   writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);
