@@ -10,13 +10,18 @@ export interface OpenDatabase {
   db: Db;
 }
 
+const BUSY_TIMEOUT_MS = 5000;
+
 export function openDatabase(url: string, authToken?: string): OpenDatabase {
   if (url.startsWith('file:')) {
     const path = url.slice('file:'.length);
     if (path && !path.startsWith(':memory:')) mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const client = createClient({ url, authToken });
-  return { client, db: createDb(url.startsWith('file:') ? client : retryingBusy(client)) };
+  const embedded = url.startsWith('file:');
+  // The client opens a connection per concurrent call; each must wait for another process's write
+  // lock (busy timeout), not only the first one, which the PRAGMA in tuneEmbeddedFile reaches.
+  const client = createClient(embedded ? { url, timeout: BUSY_TIMEOUT_MS } : { url, authToken });
+  return { client, db: createDb(embedded ? client : retryingBusy(client)) };
 }
 
 /** Settings for an embedded file: WAL lets readers run while a runner writes; waits instead of SQLITE_BUSY. */
@@ -24,7 +29,7 @@ export async function tuneEmbeddedFile(client: Client, url: string): Promise<voi
   if (!url.startsWith('file:')) return;
   await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('PRAGMA synchronous = NORMAL');
-  await client.execute('PRAGMA busy_timeout = 5000');
+  await client.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // 64 MiB: the measured balance for a 1M-member audience (32 MiB kept RSS lower but tripled the time).
   await client.execute('PRAGMA cache_size = -65536');
   // Checkpoint every 20,000 pages (80 MB of WAL) instead of 1,000: a send rewrites the same index
