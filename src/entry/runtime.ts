@@ -2,8 +2,7 @@
 // dependencies, the providers, the runner's settings, and the Slack summaries as a change listener.
 import { hostname } from 'node:os';
 import type { Client } from '@libsql/client';
-import { deliverySettingsFrom, type Config } from '../config.js';
-import { systemClock } from '../core/clock.js';
+import type { Config } from '../config.js';
 import type { DeliveryDeps } from '../core/delivery/deps.js';
 import type { CoreDeps } from '../core/deps.js';
 import { randomId } from '../core/ids.js';
@@ -11,10 +10,9 @@ import type { InvitationChangeListener } from '../core/invitations/changes.js';
 import type { Logger } from '../core/logger.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase, tuneEmbeddedFile } from '../db/open.js';
-import { providersFrom } from '../providers/from-config.js';
+import { twilioSmsProvider } from '../providers/twilio.js';
 import type { SlackDeps } from '../slack/deps.js';
-import { slackChangeListener } from '../slack/notifier.js';
-import { backgroundClient } from '../slack/web.js';
+import { appDeps, runnerDeps } from './deps.js';
 
 /** Work that outlives its cause (Slack's ack-then-work, summary updates), awaited before the process exits. */
 export function pendingWork(logger: Logger) {
@@ -43,33 +41,10 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   const { client, db } = openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   await tuneEmbeddedFile(client, config.DATABASE_URL);
   await migrateDatabase(db);
-  const core: CoreDeps = { db, clock: systemClock, logger, settings: { cooldownDays: config.COOLDOWN_DAYS, publicBaseUrl: config.PUBLIC_BASE_URL } };
-  // One set for the runner and Slack's "Send test": a test goes out exactly as the invitations do.
-  const providers = providersFrom(config, db, systemClock);
-  const slack: SlackDeps | undefined = config.SLACK_BOT_TOKEN
-    ? {
-        ...core,
-        slack: {
-          signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-          botToken: config.SLACK_BOT_TOKEN,
-          apiUrl: config.SLACK_API_URL,
-          teamId: config.SLACK_TEAM_ID,
-          managers: config.SLACK_MANAGERS,
-          largeAudience: config.LARGE_AUDIENCE,
-        },
-        providers,
-      }
-    : undefined;
-  const changes = slack ? slackChangeListener(slack, backgroundClient(slack.slack)) : undefined;
+  // The `twilio` SDK adapter here; the Worker, which cannot run the SDK, passes the fetch one.
+  const deps = appDeps(config, db, logger, twilioSmsProvider);
   const work = pendingWork(logger);
-  const runner: DeliveryDeps = {
-    ...core,
-    providers,
-    delivery: deliverySettingsFrom(config),
-    // Leases name their holder: enough to tell runners apart in logs and in send_batches.
-    runnerId: `${hostname()}-${process.pid}-${randomId('r').slice(2, 8)}`,
-    changes,
-    waitUntil: work.waitUntil,
-  };
-  return { client, core, slack, changes, runner, work };
+  // Leases name their holder: enough to tell runners apart in logs and in send_batches.
+  const runner = runnerDeps(config, deps, `${hostname()}-${process.pid}-${randomId('r').slice(2, 8)}`, work.waitUntil);
+  return { client, core: deps.core, slack: deps.slack, changes: deps.changes, runner, work };
 }

@@ -7,44 +7,16 @@
 // `apiUrl`, sets the timeout, and records what happened on the wire.
 import twilio from 'twilio';
 import type { FoundMessages, OutgoingSms, SendOutcome, SmsLookup, SmsProvider } from '../core/delivery/providers.js';
+import { checkSender, DEFAULT_TIMEOUT_MS, findSentWith, LIST_LIMIT, LIST_PAGE_SIZE, refusalOutcome, safeJson, type TwilioSettings } from './twilio-shared.js';
 
-export interface TwilioSettings {
-  accountSid: string;
-  authToken: string;
-  /** A sender of the account (E.164 number, short code, alphanumeric id). This or messagingServiceSid. */
-  from?: string;
-  /** A Messaging Service (MG…); Twilio picks the sender from its pool unless `from` is also set. */
-  messagingServiceSid?: string;
-  /** Another API origin for every *.twilio.com host, e.g. http://127.0.0.1:1234 in tests. */
-  apiUrl?: string;
-  /** Per request; an unanswered send becomes `unknown`, not a retry. Default 30 s. */
-  timeoutMs?: number;
-}
+export type { TwilioSettings } from './twilio-shared.js';
 
 type RequestClient = twilio.RequestClient;
 type RequestOptions = Parameters<RequestClient['request']>[0];
 type HttpResponse = Awaited<ReturnType<RequestClient['request']>>;
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-/** Recipient errors: retrying the same number cannot help (https://www.twilio.com/docs/api/errors/<code>). */
-const PERMANENT_CODES = new Set([
-  21211, // invalid 'To' number
-  21265, // 'To' is a short code
-  21408, // no permission for the number's region (geo permissions)
-  21610, // the recipient replied STOP
-  21612, // 'To' not reachable via SMS
-  21614, // 'To' is not a mobile number
-  21635, // 'To' is a landline
-]);
-const RATE_LIMITED = 20429;
 /** Axios (inside RequestClient) socket errors that mean the request never left. */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-/** findSent: the list is newest first; a participant gets few SMS a day, so these are generous. */
-const LIST_PAGE_SIZE = 100;
-const LIST_LIMIT = 1000;
-/** Clock difference we tolerate between this process and Twilio when picking the day to search from. */
-const CLOCK_SKEW_MS = 10 * 60_000;
-const DAY_MS = 86_400_000;
 
 /** What the wire saw during one client call. */
 interface Exchange {
@@ -53,7 +25,7 @@ interface Exchange {
 }
 
 export function twilioSmsProvider(settings: TwilioSettings): SmsProvider {
-  if (!settings.from && !settings.messagingServiceSid) throw new Error('Twilio needs a From number or a Messaging Service SID');
+  checkSender(settings);
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const apiUrl = settings.apiUrl ? new URL(settings.apiUrl) : undefined;
   // Shared, so all calls reuse its connection pool; autoRetry off: the dispatcher owns retries.
@@ -99,25 +71,8 @@ export function twilioSmsProvider(settings: TwilioSettings): SmsProvider {
     },
 
     async findSent(lookups: SmsLookup[]): Promise<FoundMessages> {
-      const found: FoundMessages = new Map();
       const client = clientFor({});
-      // One list per recipient. Errors propagate: "could not look" must never read as "was not sent".
-      for (const [to, group] of groupBy(lookups, (lookup) => lookup.to)) {
-        const earliest = Math.min(...group.map((lookup) => lookup.sentAfter));
-        const messages = await client.messages.list({
-          to,
-          // Twilio filters DateSent by whole UTC days ("on or after midnight"), so ask from the
-          // start of that day; the marker, unique per message, does the exact matching.
-          dateSentAfter: startOfUtcDay(earliest - CLOCK_SKEW_MS),
-          pageSize: LIST_PAGE_SIZE,
-          limit: LIST_LIMIT,
-        });
-        for (const lookup of group) {
-          const match = messages.find((sent) => sent.body?.includes(lookup.marker));
-          if (match) found.set(lookup.deliveryId, match.sid);
-        }
-      }
-      return found;
+      return findSentWith(lookups, (to, since) => client.messages.list({ to, dateSentAfter: since, pageSize: LIST_PAGE_SIZE, limit: LIST_LIMIT }));
     },
   };
 }
@@ -129,15 +84,8 @@ function failureOutcome(error: unknown, exchange: Exchange): SendOutcome {
     const status = response.statusCode;
     // Twilio answered 2xx but the body could not be read: the message may exist.
     if (status >= 200 && status < 300) return { status: 'unknown', reason: `Twilio's answer was unreadable: ${message}` };
-    const errorCode = twilioErrorCode(error, response.body);
-    const code = errorCode ? `twilio:${errorCode}` : `twilio:http_${status}`;
-    if (status === 429 || errorCode === RATE_LIMITED) {
-      const retryAfter = retryAfterMs(headerValue(response.headers, 'retry-after'));
-      return { status: 'failed', permanent: false, code, reason: message, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
-    }
-    // Only recipient errors are permanent; auth, sender and account errors must be retryable once fixed.
-    const permanent = status >= 400 && status < 500 && errorCode !== undefined && PERMANENT_CODES.has(errorCode);
-    return { status: 'failed', permanent, code, reason: message };
+    // The same rules as the fetch adapter (twilio-shared.ts).
+    return refusalOutcome(status, twilioErrorCode(error, response.body), message, headerValue(response.headers, 'retry-after'));
   }
   if (exchange.failure !== undefined) {
     const socketCode = (exchange.failure as { code?: unknown }).code;
@@ -160,14 +108,6 @@ function twilioErrorCode(error: unknown, body: unknown): number | undefined {
   return typeof fromBody === 'number' ? fromBody : undefined;
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 /** Points twilio.com and its subdomains (api., messaging., edge/region hosts) at apiUrl. */
 function rewrite(uri: string, apiUrl: URL | undefined): string {
   if (!apiUrl) return uri;
@@ -183,26 +123,4 @@ function headerValue(headers: unknown, name: string): string | null {
     if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
   }
   return null;
-}
-
-/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-function startOfUtcDay(ms: number): Date {
-  return new Date(Math.floor(ms / DAY_MS) * DAY_MS);
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
 }

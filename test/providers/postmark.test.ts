@@ -1,10 +1,9 @@
 // The Postmark adapter, with the real `postmark` client, against a local fake of Postmark's API.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingEmail, SendOutcome } from '../../src/core/delivery/providers.js';
 import { postmarkEmailProvider, type PostmarkSettings } from '../../src/providers/postmark.js';
 import { startFakePostmark, type FakePostmark } from '../support/fake-postmark.js';
+import { closedPortUrl } from '../support/ports.js';
 
 let fake: FakePostmark;
 beforeAll(async () => {
@@ -31,15 +30,6 @@ function email(deliveryId: number, overrides: Partial<OutgoingEmail> = {}): Outg
     unsubscribeUrl: `https://surveys.example.com/u/${deliveryId}`,
     ...overrides,
   };
-}
-
-/** A port where nothing listens. */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 describe('sendBatch', () => {
