@@ -13,6 +13,7 @@ import { startSqld, type SqldServer } from '../test/support/sqld.js';
 import { addHistory, DAY, MEMBERS, writeMembersCsv } from './dataset.js';
 import { benchDispatch } from './dispatch.js';
 import { benchMultiRunner } from './multi-runner.js';
+import { benchWorker } from './worker.js';
 import { benchSlack } from './slack.js';
 import { PREVIEW_EXPRESSION, timePreview } from './targeting.js';
 
@@ -188,6 +189,10 @@ async function main(): Promise<void> {
   if (!only || only === 'multi') {
     results.multi = await benchMultiRunner();
     merged = { ...merged, multi_runner: results.multi, multi_runner_meta: { measuredAt: new Date().toISOString(), node: process.version, database: 'sqld (libsql-server) on loopback', members: 50_000, provider: 'bench/provider-server.ts (own process)' } };
+  }
+  if (!only || only === 'worker') {
+    results.worker = benchWorker();
+    merged = { ...merged, worker: results.worker, worker_meta: { measuredAt: new Date().toISOString(), wrangler: '4.86.0', limit: '3 MB compressed (free plan)' } };
   }
   printTable(results);
   writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);
