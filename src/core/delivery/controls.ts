@@ -13,37 +13,32 @@ function requireOpen(inv: Invitation, what: string): void {
   if (inv.status !== 'open') throw new ConflictError(`invitation ${inv.id} is ${inv.status}: only an open invitation can be ${what}`, inv.version);
 }
 
-export async function pauseInvitation(deps: CoreDeps, id: string, actor: string): Promise<Invitation> {
+/** Pauses (paused = true) or resumes an open invitation: one guarded write with its audit row. */
+async function setPaused(deps: CoreDeps, id: string, actor: string, paused: boolean): Promise<Invitation> {
   const inv = await getInvitation(deps.db, id);
-  requireOpen(inv, 'paused');
+  requireOpen(inv, paused ? 'paused' : 'resumed');
   const now = deps.clock.now();
   const { db } = deps;
   const [result] = await db.batch([
     db
       .update(invitations)
-      .set({ pausedAt: now, pausedBy: actor, pauseReason: 'manual', activityAt: activityStamp(now), updatedAt: now, version: sql`${invitations.version} + 1` })
-      .where(and(eq(invitations.id, id), eq(invitations.status, 'open'), isNull(invitations.pausedAt))),
-    db.run(auditIfChanged({ entityType: 'invitation', entityId: id, action: 'paused', actor, at: now, changes: { reason: 'manual' } })),
+      .set({
+        pausedAt: paused ? now : null,
+        pausedBy: paused ? actor : null,
+        pauseReason: paused ? 'manual' : null,
+        activityAt: activityStamp(now),
+        updatedAt: now,
+        version: sql`${invitations.version} + 1`,
+      })
+      .where(and(eq(invitations.id, id), eq(invitations.status, 'open'), paused ? isNull(invitations.pausedAt) : isNotNull(invitations.pausedAt))),
+    db.run(auditIfChanged({ entityType: 'invitation', entityId: id, action: paused ? 'paused' : 'resumed', actor, at: now, changes: paused ? { reason: 'manual' } : undefined })),
   ]);
-  if (result.rowsAffected === 0) throw new ConflictError(`invitation ${id} is already paused`, inv.version);
+  if (result.rowsAffected === 0) throw new ConflictError(`invitation ${id} is ${paused ? 'already paused' : 'not paused'}`, inv.version);
   return getInvitation(db, id);
 }
 
-export async function resumeInvitation(deps: CoreDeps, id: string, actor: string): Promise<Invitation> {
-  const inv = await getInvitation(deps.db, id);
-  requireOpen(inv, 'resumed');
-  const now = deps.clock.now();
-  const { db } = deps;
-  const [result] = await db.batch([
-    db
-      .update(invitations)
-      .set({ pausedAt: null, pausedBy: null, pauseReason: null, activityAt: activityStamp(now), updatedAt: now, version: sql`${invitations.version} + 1` })
-      .where(and(eq(invitations.id, id), eq(invitations.status, 'open'), isNotNull(invitations.pausedAt))),
-    db.run(auditIfChanged({ entityType: 'invitation', entityId: id, action: 'resumed', actor, at: now })),
-  ]);
-  if (result.rowsAffected === 0) throw new ConflictError(`invitation ${id} is not paused`, inv.version);
-  return getInvitation(db, id);
-}
+export const pauseInvitation = (deps: CoreDeps, id: string, actor: string) => setPaused(deps, id, actor, true);
+export const resumeInvitation = (deps: CoreDeps, id: string, actor: string) => setPaused(deps, id, actor, false);
 
 /** Queues again the failed messages whose failure was transient; a bad address stays failed. */
 export async function retryFailed(deps: CoreDeps, id: string, actor: string): Promise<{ invitation: Invitation; requeued: number }> {

@@ -37,7 +37,8 @@ export async function applyDeliveryEvent(deps: CoreDeps, event: DeliveryEvent): 
   }
   const row = touched[0];
   if (!row) return { applied: false };
-  const statements = [db.run(sql`UPDATE invitations SET activity_at = ${activityStamp(now)} WHERE seq = ${row.invitation_seq}`)];
+  const touchInvitation = db.run(sql`UPDATE invitations SET activity_at = ${activityStamp(now)} WHERE seq = ${row.invitation_seq}`);
+  const statements: (typeof touchInvitation)[] = [];
   if (row.step === 0) {
     const funnel =
       event.type === 'delivered'
@@ -50,7 +51,7 @@ export async function applyDeliveryEvent(deps: CoreDeps, event: DeliveryEvent): 
   if (event.type === 'bounced' && event.suppress) {
     statements.push(db.run(suppressEmailStatement(row.member_id, event.code, event.at)));
   }
-  await db.batch(statements as [ (typeof statements)[0], ...typeof statements]);
+  await db.batch([touchInvitation, ...statements]);
   return { applied: true, invitationSeq: row.invitation_seq };
 }
 

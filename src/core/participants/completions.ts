@@ -24,22 +24,22 @@ export async function recordCompletion(deps: CoreDeps, token: string, completedA
   const inv = link.invitation;
   const now = deps.clock.now();
   const at = Math.min(completedAt ?? now, now);
-  const [updated, counted] = await deps.db.batch([
+  const [updated, [invitation]] = await deps.db.batch([
     deps.db.run(sql`UPDATE participations SET completed_at = ${at}, clicked_at = coalesce(clicked_at, ${at}),
         completed_after_close = (SELECT status = 'closed' FROM invitations WHERE seq = ${inv.seq})
       WHERE invitation_seq = ${inv.seq} AND member_id = ${link.memberId} AND completed_at IS NULL`),
-    // Counted in the same write as the completion, so the limit never needs a count(*).
-    deps.db.run(sql`UPDATE invitations SET completed_count = completed_count + 1, activity_at = ${activityStamp(now)}
-      WHERE seq = ${inv.seq} AND status = 'open' AND changes() = 1`),
-    deps.db.run(sql`UPDATE invitations SET activity_at = ${activityStamp(now)} WHERE seq = ${inv.seq}`),
+    // Counted in the same write as the completion (only while open), so the limit never needs a count(*).
+    deps.db.all<{ counted: number; reached: number }>(sql`UPDATE invitations
+      SET completed_count = completed_count + (status = 'open'), activity_at = ${activityStamp(now)}
+      WHERE seq = ${inv.seq} AND changes() = 1
+      RETURNING status = 'open' AS counted, response_limit IS NOT NULL AND completed_count >= response_limit AS reached`),
   ]);
   if (updated.rowsAffected === 0) {
     return { invitationId: inv.id, outcome: 'duplicate', completedAt: link.completedAt ?? at, closedInvitation: false };
   }
-  if (counted.rowsAffected === 0) return { invitationId: inv.id, outcome: 'after_close', completedAt: at, closedInvitation: false };
-  const [row] = await deps.db.all<{ reached: number }>(sql`SELECT response_limit IS NOT NULL AND completed_count >= response_limit AS reached FROM invitations WHERE seq = ${inv.seq}`);
+  if (!invitation?.counted) return { invitationId: inv.id, outcome: 'after_close', completedAt: at, closedInvitation: false };
   let closedInvitation = false;
-  if (row?.reached) {
+  if (invitation.reached) {
     try {
       await closeInvitation(deps, inv.id, COMPLETION_ACTOR, 'response_limit');
       closedInvitation = true;
