@@ -1,7 +1,7 @@
 // One tick of the runner, the same on Node (croner, `npm run tick`) and on Workers (Cron Triggers).
 // Every step is safe to run in two runners at once: what one runner works on it has claimed in the
 // database first.
-import { sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { closeDueInvitations } from '../core/delivery/close.js';
 import type { DeliveryDeps } from '../core/delivery/deps.js';
 import { sendDue, type DispatchOptions, type DispatchReport } from '../core/delivery/dispatch.js';
@@ -9,7 +9,7 @@ import { openDueInvitations } from '../core/delivery/open.js';
 import { reconcile, type ReconcileReport } from '../core/delivery/reconcile.js';
 import { queueDueReminders } from '../core/delivery/reminders.js';
 import { refreshChangedSummaries } from '../core/delivery/summaries.js';
-import { invitations, type Invitation } from '../db/schema.js';
+import { invitations } from '../db/schema.js';
 
 export interface TickReport {
   closed: string[];
@@ -22,13 +22,12 @@ export interface TickReport {
 }
 
 async function queueReminders(deps: DeliveryDeps): Promise<number> {
-  const withReminders = await deps.db.all<Pick<Invitation, 'seq'>>(sql`SELECT seq FROM invitations
-    WHERE status = 'open' AND paused_at IS NULL AND reminders <> '[]'`);
+  const withReminders = await deps.db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.status, 'open'), isNull(invitations.pausedAt), ne(invitations.reminders, [])));
   let queued = 0;
-  for (const { seq } of withReminders) {
-    const [inv] = await deps.db.select().from(invitations).where(sql`seq = ${seq}`);
-    if (inv) queued += await queueDueReminders(deps, inv);
-  }
+  for (const inv of withReminders) queued += await queueDueReminders(deps, inv);
   return queued;
 }
 
