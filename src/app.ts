@@ -1,7 +1,6 @@
 // createApp(deps) → the Hono app. No Node-only imports here or below it: the same app runs on
 // Node (src/entry/node.ts) and on Cloudflare Workers.
 import { sql } from 'drizzle-orm';
-import { bodyLimit } from 'hono/body-limit';
 import type { CoreDeps } from './core/deps.js';
 import type { InvitationChangeListener } from './core/invitations/changes.js';
 import { requireApiToken } from './http/auth.js';
@@ -18,6 +17,7 @@ import { twilioWebhooks } from './http/webhooks/twilio.js';
 import { memberRoutes } from './http/routes/members.js';
 import type { SlackRequestHandler } from './slack/http.js';
 import { waitUntilOf, type WaitUntil } from './http/wait-until.js';
+import { limitBody } from './http/body-limit.js';
 
 export interface AppDeps extends CoreDeps {
   apiToken: string;
@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps) {
 
   app.post(
     '/slack/events',
-    bodyLimit({ maxSize: MAX_SLACK_BODY_BYTES, onError: (c) => c.json({ error: 'payload_too_large' }, 413) }),
+    limitBody({ maxSize: MAX_SLACK_BODY_BYTES, onError: (c) => c.json({ error: 'payload_too_large' }, 413) }),
     async (c) => {
       if (!deps.slack) {
         return problemResponse(c, { type: 'about:blank', title: 'Slack is not configured', status: 503, detail: 'Set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (see README, "Slack app").' });
@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps) {
   api.use('*', requireApiToken(deps.apiToken));
   api.use(
     '*',
-    bodyLimit({
+    limitBody({
       maxSize: MAX_BODY_BYTES,
       onError: (c) => problemResponse(c, { type: 'about:blank', title: 'Payload too large', status: 413, detail: `Bodies are limited to ${MAX_BODY_BYTES} bytes.` }),
     }),
