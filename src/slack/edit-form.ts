@@ -3,11 +3,12 @@
 import { z } from 'zod';
 import { reminderInput } from '../core/invitations/input.js';
 import { printFilter } from '../core/targeting/filter/print.js';
-import type { Target } from '../core/targeting/target.js';
+import type { FilterTarget, Target } from '../core/targeting/target.js';
 import type { Invitation, ReminderStep } from '../db/schema.js';
-import { inviteBlocks, MAX_INPUT, option, reminderBlock, type InviteModalMeta, type TargetType } from './views/invite-modal.js';
+import { inputMaxLength, inviteBlocks, option, reminderBlock, type InviteModalMeta, type TargetType } from './views/invite-modal.js';
 
-const text = (value: string | null | undefined) => (value && value.length <= MAX_INPUT ? { initial_value: value } : {});
+// Texts too long for their input are left to the modal, which leaves the input empty and says why.
+const text = (value: string | null | undefined) => (value ? { initial_value: value } : {});
 const seconds = (epochMs: number) => ({ initial_date_time: Math.floor(epochMs / 1000) });
 
 function targetInitial(target: Target): Record<string, Record<string, unknown>> {
@@ -97,10 +98,57 @@ export function patchFromForm(form: Record<string, unknown>, current: Invitation
   const { chatId: _chat, ...fields } = form;
   if (fields.opensAt === undefined || sameTime(fields.opensAt, current.opensLocal, current.opensAt)) delete fields.opensAt;
   if (sameTime(fields.closesAt, current.closesLocal, current.closesAt)) delete fields.closesAt;
+  // Times left as they were keep the zone they were given in (the editor's Slack zone may differ).
+  if (fields.opensAt === undefined && fields.closesAt === undefined && fields.scheduleMode === current.scheduleMode) delete fields.timeZone;
   if (sameReminders(fields.reminders, current.reminders)) delete fields.reminders;
+  keepTextsTooLongForSlack(fields, current);
   // A sample keeps its seed: the draw stays the one that was previewed and audited.
   const target = fields.target as { type?: string } | undefined;
   const stored = current.target as Target;
-  if (target?.type === 'sample' && stored.type === 'sample') fields.target = { ...target, seed: stored.seed };
+  if (target?.type === 'sample' && stored.type === 'sample') fields.target = { ...fields.target as object, seed: stored.seed };
   return { ...fields, version };
+}
+
+const blank = (value: unknown) => value === undefined || value === null || value === '';
+const tooLong = (value: string | null | undefined, max: number) => (value?.length ?? 0) > max;
+
+/** The target's text in the form (filter, IDs, or the filter a sample is drawn from). */
+function targetText(target: Record<string, unknown>): { text: unknown; max: number } {
+  if (target.type === 'members') return { text: target.ids, max: inputMaxLength.memberIds };
+  if (target.type === 'filter') return { text: target.filter === undefined ? target.expression : '-', max: inputMaxLength.filterExpression };
+  const from = target.from as Record<string, unknown> | undefined;
+  return { text: from?.type === 'filter' ? from.expression : '', max: inputMaxLength.sampleFrom };
+}
+
+function storedTargetText(target: Target): string {
+  if (target.type === 'members') return target.ids.join('\n');
+  const filter = target.type === 'filter' ? target : target.type === 'sample' && target.from.type === 'filter' ? target.from : undefined;
+  return filter ? (filter.expression ?? printFilter(filter.filter)) : '';
+}
+
+/**
+ * Texts longer than their Slack input (set through the API) were shown as an empty input saying
+ * so: left empty, they stay as stored instead of being cleared or replaced by the chat's template.
+ */
+function keepTextsTooLongForSlack(fields: Record<string, unknown>, current: Invitation): void {
+  if (tooLong(current.description, inputMaxLength.description) && blank(fields.description)) delete fields.description;
+  const message = fields.message as Record<string, unknown> | undefined;
+  if (message) {
+    for (const key of ['emailSubject', 'emailBody', 'smsBody'] as const) {
+      if (tooLong(current[key], inputMaxLength[key]) && blank(message[key])) message[key] = current[key];
+    }
+  }
+  const target = fields.target as Record<string, unknown> | undefined;
+  const stored = current.target as Target;
+  if (!target || target.type !== stored.type) return;
+  const { text, max } = targetText(target);
+  if (!blank(text) || !tooLong(storedTargetText(stored), max)) return;
+  if (stored.type === 'members') fields.target = stored;
+  else if (stored.type === 'filter') fields.target = filterInput(stored);
+  else if (stored.type === 'sample') fields.target = { ...target, from: stored.from.type === 'filter' ? filterInput(stored.from) : stored.from };
+}
+
+/** A stored filter as the core takes it back: its text when it was given as text, else its AST. */
+function filterInput(stored: FilterTarget): Record<string, unknown> {
+  return stored.expression !== undefined ? { type: 'filter', expression: stored.expression } : { type: 'filter', filter: stored.filter };
 }

@@ -176,6 +176,40 @@ describeEachDatabase('/invitations and closing from Slack', (get) => {
     expect((await getInvitation(get().db, inv.id)).name).toBe('After');
   });
 
+  it('Edit keeps what its inputs cannot hold (a filter and an email body over 3,000 characters, set through the API) and the zone the times were given in', async () => {
+    const expression = `country in (${Array.from({ length: 400 }, (_, i) => `"C${String(i).padStart(4, '0')}"`).join(', ')})`;
+    const emailBody = `Hello {{first_name}}, ${'we would love to hear from you. '.repeat(100)}{{link}}`;
+    expect(expression.length).toBeGreaterThan(3000);
+    expect(emailBody.length).toBeGreaterThan(3000);
+    const inv = await invite('Long texts', 'onboarding', 'en-US', { timeZone: 'Europe/Paris', target: { type: 'filter', expression }, message: { channel: 'email', emailSubject: 'Your view', emailBody } });
+    await press('list.edit', inv.id);
+    await slack.settle();
+    const { view, id, hash } = currentView(slack.fake);
+    const elementOf = (block: string) => view.blocks.find((b: any) => b.block_id === block)?.element;
+    for (const [block, length] of [['filter_expression', expression.length], ['email_body.en-US', emailBody.length]] as const) {
+      expect(elementOf(block).initial_value).toBeUndefined();
+      expect(elementOf(block).placeholder.text).toContain(`Kept as it is: ${length.toLocaleString('en-US')} characters`);
+    }
+    expect(elementOf('email_subject.en-US').initial_value).toBe('Your view');
+
+    const save = (entered: Record<string, Record<string, unknown>>) =>
+      slack.interact({ type: 'view_submission', team: { id: TEAM }, user: { id: USER, team_id: TEAM }, view: { ...view, id, hash, state: { values: stateOf(view, entered) } } });
+    expect(await (await save({ name: text('Long texts, renamed') })).text()).toBe('');
+    await slack.settle();
+    const renamed = await getInvitation(get().db, inv.id);
+    expect(renamed).toMatchObject({ name: 'Long texts, renamed', version: 2, timeZone: 'Europe/Paris', emailBody, target: { type: 'filter', expression } });
+    expect(slack.fake.callsTo('chat.postMessage').at(-1)!.args.text).toBe(`Edited by <@${USER}>: name: “Long texts” → “Long texts, renamed”`);
+
+    // Typing into the field replaces the long text.
+    await press('list.edit', inv.id);
+    await slack.settle();
+    const again = currentView(slack.fake);
+    const replace = await slack.interact({ type: 'view_submission', team: { id: TEAM }, user: { id: USER, team_id: TEAM }, view: { ...again.view, id: again.id, hash: again.hash, state: { values: stateOf(again.view, { filter_expression: text('country = "CA"') }) } } });
+    expect(await replace.text()).toBe('');
+    await slack.settle();
+    expect((await getInvitation(get().db, inv.id)).target).toMatchObject({ type: 'filter', expression: 'country = "CA"' });
+  });
+
   it('changes made through the API follow in Slack: the summary is posted, updated, and each change replied in its thread', async () => {
     const created = await slack.api('POST', '/api/invitations', { chatId: 'onboarding', name: 'From the API', closesAt: new Date(slack.clock.now() + 7 * DAY).toISOString(), target: { type: 'all' }, message: { channel: 'email' }, slackChannelId: CHANNEL }, { 'x-actor': 'ops' });
     expect(created.status).toBe(201);

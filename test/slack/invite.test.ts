@@ -204,6 +204,8 @@ describeEachDatabase('/invite', (get) => {
   });
 
   it('creates the invitation on submit, posts the summary, confirms privately, and a second submit of the same view creates nothing', async () => {
+    // Fixed times are instants; the invitation still records the Slack zone they were chosen in.
+    slack.fake.users.set(USER, { tz: 'Asia/Tokyo' });
     await slack.command('/invite', 'onboarding');
     await slack.settle();
     const now = slack.clock.now();
@@ -212,11 +214,12 @@ describeEachDatabase('/invite', (get) => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
     await slack.settle();
-    const rows = await get().db.all<{ id: string; name: string; created_by: string; slack_channel_id: string; slack_message_ts: string; response_limit: number }>(
-      sql`SELECT id, name, created_by, slack_channel_id, slack_message_ts, response_limit FROM invitations`,
+    const rows = await get().db.all<{ id: string; name: string; created_by: string; slack_channel_id: string; slack_message_ts: string; response_limit: number; schedule_mode: string; time_zone: string; closes_at: number }>(
+      sql`SELECT id, name, created_by, slack_channel_id, slack_message_ts, response_limit, schedule_mode, time_zone, closes_at FROM invitations`,
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ name: 'December wave', created_by: `slack:${USER}`, slack_channel_id: CHANNEL, response_limit: 50 });
+    expect(rows[0]).toMatchObject({ name: 'December wave', created_by: `slack:${USER}`, slack_channel_id: CHANNEL, response_limit: 50, schedule_mode: 'fixed', time_zone: 'Asia/Tokyo' });
+    expect(rows[0]!.closes_at).toBe(Math.floor((now + 7 * DAY) / 1000) * 1000);
     const post = slack.fake.callsTo('chat.postMessage')[0]!;
     expect(post.args.channel).toBe(CHANNEL);
     expect(rows[0]!.slack_message_ts).toBe(post.response!.ts);

@@ -70,9 +70,16 @@ function metaFromState(meta: InviteModalMeta, values: ViewStateValues): InviteMo
 }
 
 /** The user's Slack zone, needed only to read member-local times off the pickers (which show the user's zone). */
-async function submitterZone(client: WebClient, user: string, values: ViewStateValues): Promise<string> {
-  if (!isMemberLocal(values)) return 'UTC';
-  return (await client.users.info({ user })).user?.tz ?? 'UTC';
+/**
+ * The submitter's Slack time zone: what member-local times need. A submitted invitation also keeps
+ * it for fixed times (they are instants either way, and the API and audit then show the zone they
+ * were chosen in); previews of fixed times skip the call.
+ */
+async function submitterZone(client: WebClient, user: string, values: ViewStateValues, submitted = false): Promise<string> {
+  if (isMemberLocal(values)) return (await client.users.info({ user })).user?.tz ?? 'UTC';
+  if (!submitted) return 'UTC';
+  // Only a label for fixed times: a failed look-up must not cost the user their form.
+  return (await client.users.info({ user }).catch(() => undefined))?.user?.tz ?? 'UTC';
 }
 
 export function registerInviteListeners(app: App, deps: SlackDeps): void {
@@ -262,7 +269,7 @@ export function registerInviteListeners(app: App, deps: SlackDeps): void {
     if (!(await isManager(client, managers, user))) {
       return ack({ response_action: 'errors', errors: { [inviteBlocks.name]: 'Only the invitation managers of this workspace can create invitations.' } });
     }
-    const timeZone = await submitterZone(client, user, view.values);
+    const timeZone = await submitterZone(client, user, view.values, true);
     const rowErrors = conditionRowErrors(view.values, meta);
     if (Object.keys(rowErrors).length > 0) return ack({ response_action: 'errors', errors: rowErrors });
     const form = invitationFormFromState(view.values, meta, timeZone);

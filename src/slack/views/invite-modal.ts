@@ -105,6 +105,17 @@ export interface InviteModalModel {
 export const MAX_INPUT = 3000;
 export const MAX_STATIC_OPTIONS = 100;
 
+/** What each text input of the form holds (Slack's max_length), where that is below what the core accepts. */
+export const inputMaxLength = {
+  description: 2000,
+  emailSubject: 200,
+  emailBody: MAX_INPUT,
+  smsBody: 1600,
+  filterExpression: MAX_INPUT,
+  memberIds: MAX_INPUT,
+  sampleFrom: MAX_INPUT,
+} as const;
+
 export function option(text: string, value: string): PlainTextOption {
   return { text: plain(truncate(text, 75)), value };
 }
@@ -192,17 +203,17 @@ function targetInputs(model: InviteModalModel): KnownBlock[] {
     case 'filter':
       return [
         ...conditionRows(model),
-        input(inviteBlocks.filterExpression, 'Or the filter as text', { type: 'plain_text_input', multiline: true, max_length: MAX_INPUT, placeholder: plain('country = "CA" and age >= 18 and not completed("onboarding")') }, {
+        input(inviteBlocks.filterExpression, 'Or the filter as text', { type: 'plain_text_input', multiline: true, max_length: inputMaxLength.filterExpression, placeholder: plain('country = "CA" and age >= 18 and not completed("onboarding")') }, {
           optional: true,
           hint: 'Used instead of the rows when filled. Profile attributes, member fields, answered("chat", "question", "value"), clicked/completed("chat"), days_since_last_invited; and, or, not, parentheses.',
         }),
       ];
     case 'members':
-      return [input(inviteBlocks.memberIds, 'Member IDs', { type: 'plain_text_input', multiline: true, max_length: MAX_INPUT, placeholder: plain('m-0001, m-0002, …') }, { hint: 'Separated by commas, spaces or new lines. Unknown IDs are listed by the preview.' })];
+      return [input(inviteBlocks.memberIds, 'Member IDs', { type: 'plain_text_input', multiline: true, max_length: inputMaxLength.memberIds, placeholder: plain('m-0001, m-0002, …') }, { hint: 'Separated by commas, spaces or new lines. Unknown IDs are listed by the preview.' })];
     case 'sample':
       return [
         input(inviteBlocks.sampleSize, 'Sample size', { type: 'plain_text_input', max_length: 20, placeholder: plain('500 or 10%') }, { hint: 'A number of members, or a percentage of those eligible.' }),
-        input(inviteBlocks.sampleFrom, 'Drawn from members matching', { type: 'plain_text_input', multiline: true, max_length: MAX_INPUT, placeholder: plain('Leave empty for all subscribed members') }, { optional: true }),
+        input(inviteBlocks.sampleFrom, 'Drawn from members matching', { type: 'plain_text_input', multiline: true, max_length: inputMaxLength.sampleFrom, placeholder: plain('Leave empty for all subscribed members') }, { optional: true }),
       ];
   }
 }
@@ -263,9 +274,9 @@ function messageBlocks(model: InviteModalModel): KnownBlock[] {
       options: [option('Email', 'email'), option('SMS', 'sms'), option("Each member's preference", 'preference')],
       initial_option: option('Email', 'email'),
     }),
-    input(id(inviteBlocks.emailSubject), 'Email subject', { type: 'plain_text_input', max_length: 200, ...initial(t.emailSubject) }, { optional: true }),
-    input(id(inviteBlocks.emailBody), 'Email body', { type: 'plain_text_input', multiline: true, max_length: MAX_INPUT, ...initial(t.emailBody) }, { optional: true }),
-    input(id(inviteBlocks.smsBody), 'SMS body', { type: 'plain_text_input', multiline: true, max_length: 1600, ...initial(t.smsBody) }, { optional: true }),
+    input(id(inviteBlocks.emailSubject), 'Email subject', { type: 'plain_text_input', max_length: inputMaxLength.emailSubject, ...initial(t.emailSubject) }, { optional: true }),
+    input(id(inviteBlocks.emailBody), 'Email body', { type: 'plain_text_input', multiline: true, max_length: inputMaxLength.emailBody, ...initial(t.emailBody) }, { optional: true }),
+    input(id(inviteBlocks.smsBody), 'SMS body', { type: 'plain_text_input', multiline: true, max_length: inputMaxLength.smsBody, ...initial(t.smsBody) }, { optional: true }),
     context(`Placeholders: ${placeholders}. Every message needs \`{{link}}\`.${sms}${tooLong ? ' The chat’s template is longer than Slack allows here: leave the field empty to send it as it is.' : ''}`),
     {
       type: 'actions',
@@ -309,15 +320,29 @@ function applyInitial(blocks: KnownBlock[], initial: Record<string, Record<strin
     if (block.type !== 'input' || !block.block_id) continue;
     // Reminder blocks by their own id; message blocks without their locale suffix.
     const values = initial[block.block_id] ?? initial[block.block_id.split('.')[0]!];
-    if (values) Object.assign(block.element, values);
+    if (!values) continue;
+    const fit = fitted(block.element as { max_length?: number }, values);
+    // Not the chat template's text either: left empty, the stored text is kept.
+    if (fit !== values) delete (block.element as { initial_value?: string }).initial_value;
+    Object.assign(block.element, fit);
   }
+}
+
+/**
+ * A stored text longer than its input holds (set through the API) cannot be put in it: the input
+ * stays empty and says so, and an edit that leaves it empty keeps the stored text (patchFromForm).
+ */
+function fitted(element: { max_length?: number }, values: Record<string, unknown>): Record<string, unknown> {
+  const { initial_value: value, ...rest } = values;
+  if (typeof value !== 'string' || element.max_length === undefined || value.length <= element.max_length) return values;
+  return { ...rest, placeholder: plain(`Kept as it is: ${value.length.toLocaleString('en-US')} characters, more than this field holds. Type here only to replace it.`) };
 }
 
 export function inviteModal(model: InviteModalModel): View {
   const blocks: KnownBlock[] = [
     chatBlock(model),
     input(inviteBlocks.name, 'Name', { type: 'plain_text_input', max_length: NAME_MAX, placeholder: plain('December onboarding wave') }, { hint: 'Internal label, not shown to participants.' }),
-    input(inviteBlocks.description, 'Description', { type: 'plain_text_input', multiline: true, max_length: 2000 }, { optional: true }),
+    input(inviteBlocks.description, 'Description', { type: 'plain_text_input', multiline: true, max_length: inputMaxLength.description }, { optional: true }),
     ...localeBlocks(model),
     ...deliveryBlocks(model),
     ...targetBlocks(model),
