@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
-import { openDatabase, tuneEmbeddedFile } from '../db/open.js';
+import { openDatabase, tuneEmbeddedFile, type OpenOptions } from '../db/open.js';
 
 export interface CliContext {
   config: Config;
@@ -10,9 +10,10 @@ export interface CliContext {
   close(): void;
 }
 
-export async function openCliContext(): Promise<CliContext> {
+/** `statementTimeoutMs`: for commands whose single atomic write may outlast the HTTP default (imports). */
+export async function openCliContext(options: OpenOptions = {}): Promise<CliContext> {
   const config = loadConfig(process.env);
-  const { client, db } = openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const { client, db } = openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, options);
   await tuneEmbeddedFile(client, config.DATABASE_URL);
   await migrateDatabase(db);
   return { config, db, close: () => client.close() };

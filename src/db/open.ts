@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
+import { Agent } from 'undici';
 import { retryingBusy } from './busy-retry.js';
 import { createDb, type Db } from './client.js';
 
@@ -12,7 +13,21 @@ export interface OpenDatabase {
 
 const BUSY_TIMEOUT_MS = 5000;
 
-export function openDatabase(url: string, authToken?: string): OpenDatabase {
+export interface OpenOptions {
+  /**
+   * How long one request to a libSQL server may take to answer (default: undici's 300 s). An
+   * import merges a whole file in one atomic batch, which on sqld can take longer than that.
+   */
+  statementTimeoutMs?: number;
+}
+
+/** fetch for the libSQL HTTP client with longer undici timeouts than the global fetch's. */
+function patientFetch(timeoutMs: number): typeof fetch {
+  const dispatcher = new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  return (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
+}
+
+export function openDatabase(url: string, authToken?: string, options: OpenOptions = {}): OpenDatabase {
   if (url.startsWith('file:')) {
     const path = url.slice('file:'.length);
     if (path && !path.startsWith(':memory:')) mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -20,7 +35,8 @@ export function openDatabase(url: string, authToken?: string): OpenDatabase {
   const embedded = url.startsWith('file:');
   // The client opens a connection per concurrent call; each must wait for another process's write
   // lock (busy timeout), not only the first one, which the PRAGMA in tuneEmbeddedFile reaches.
-  const client = createClient(embedded ? { url, timeout: BUSY_TIMEOUT_MS } : { url, authToken });
+  const remote = options.statementTimeoutMs === undefined ? { url, authToken } : { url, authToken, fetch: patientFetch(options.statementTimeoutMs) };
+  const client = createClient(embedded ? { url, timeout: BUSY_TIMEOUT_MS } : remote);
   return { client, db: createDb(embedded ? client : retryingBusy(client)) };
 }
 
