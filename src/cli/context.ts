@@ -10,7 +10,6 @@ export interface CliContext {
   close(): void;
 }
 
-/** `statementTimeoutMs`: for commands whose single atomic write may outlast the HTTP default (imports). */
 export async function openCliContext(options: OpenOptions = {}): Promise<CliContext> {
   const config = loadConfig(process.env);
   const { client, db } = openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, options);

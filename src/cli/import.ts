@@ -2,6 +2,7 @@
 import { openCliContext, runCli } from './context.js';
 import { importUsage, parseImportArgs, UsageError } from './import-args.js';
 import { runImport } from './import-command.js';
+import { patientFetch } from './patient-fetch.js';
 
 // A file lands in one atomic batch; on a libSQL server a million members took about six minutes
 // (bench, sqld), past the HTTP client's default 300 s, which had failed the import.
@@ -20,7 +21,7 @@ runCli(async () => {
     console.log(importUsage);
     return 0;
   }
-  const ctx = await openCliContext({ statementTimeoutMs: IMPORT_STATEMENT_TIMEOUT_MS });
+  const ctx = await openCliContext({ fetch: await patientFetch(IMPORT_STATEMENT_TIMEOUT_MS) });
   // Ctrl-C between chunks removes the staged rows instead of leaving them for the daily cleanup.
   const interrupt = new AbortController();
   process.once('SIGINT', () => interrupt.abort());

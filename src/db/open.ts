@@ -2,7 +2,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
-import { Agent } from 'undici';
 import { retryingBusy } from './busy-retry.js';
 import { createDb, type Db } from './client.js';
 
@@ -14,17 +13,8 @@ export interface OpenDatabase {
 const BUSY_TIMEOUT_MS = 5000;
 
 export interface OpenOptions {
-  /**
-   * How long one request to a libSQL server may take to answer (default: undici's 300 s). An
-   * import merges a whole file in one atomic batch, which on sqld can take longer than that.
-   */
-  statementTimeoutMs?: number;
-}
-
-/** fetch for the libSQL HTTP client with longer undici timeouts than the global fetch's. */
-function patientFetch(timeoutMs: number): typeof fetch {
-  const dispatcher = new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  return (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
+  /** fetch for the libSQL HTTP client (default: the global one), e.g. one that waits longer (src/cli/patient-fetch.ts). */
+  fetch?: typeof fetch;
 }
 
 export function openDatabase(url: string, authToken?: string, options: OpenOptions = {}): OpenDatabase {
@@ -35,7 +25,7 @@ export function openDatabase(url: string, authToken?: string, options: OpenOptio
   const embedded = url.startsWith('file:');
   // The client opens a connection per concurrent call; each must wait for another process's write
   // lock (busy timeout), not only the first one, which the PRAGMA in tuneEmbeddedFile reaches.
-  const remote = options.statementTimeoutMs === undefined ? { url, authToken } : { url, authToken, fetch: patientFetch(options.statementTimeoutMs) };
+  const remote = options.fetch === undefined ? { url, authToken } : { url, authToken, fetch: options.fetch };
   const client = createClient(embedded ? { url, timeout: BUSY_TIMEOUT_MS } : remote);
   return { client, db: createDb(embedded ? client : retryingBusy(client)) };
 }

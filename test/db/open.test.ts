@@ -1,6 +1,7 @@
 // Requests to a libSQL server: a statement may take as long as the caller allows (imports merge a
 // whole file in one atomic batch, which can outlast the HTTP client's default 300 s).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { patientFetch } from '../../src/cli/patient-fetch.js';
 import { openDatabase } from '../../src/db/open.js';
 import { startSqld, type SqldServer } from '../support/sqld.js';
 
@@ -14,8 +15,8 @@ beforeAll(async () => {
 afterAll(() => sqld?.stop());
 
 describe('openDatabase on a libSQL server', () => {
-  it('gives up on a request that outlasts statementTimeoutMs', async () => {
-    const { client } = openDatabase(sqld.url, undefined, { statementTimeoutMs: 200 });
+  it('gives up on a request that outlasts the fetch’s timeout', async () => {
+    const { client } = openDatabase(sqld.url, undefined, { fetch: await patientFetch(200) });
     try {
       const error = await client.execute(SLOW).then(() => undefined, (e: unknown) => e as { cause?: { code?: string } });
       expect(error?.cause?.code).toBe('UND_ERR_HEADERS_TIMEOUT');
@@ -25,7 +26,7 @@ describe('openDatabase on a libSQL server', () => {
   });
 
   it('waits for a long statement when allowed to', async () => {
-    const { client } = openDatabase(sqld.url, undefined, { statementTimeoutMs: 60_000 });
+    const { client } = openDatabase(sqld.url, undefined, { fetch: await patientFetch(60_000) });
     try {
       const started = performance.now();
       const { rows } = await client.execute(SLOW);
