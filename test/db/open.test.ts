@@ -5,7 +5,7 @@ import { patientFetch } from '../../src/cli/patient-fetch.js';
 import { openDatabase } from '../../src/db/open.js';
 import { startSqld, type SqldServer } from '../support/sqld.js';
 
-// About a second and a half on sqld here: long enough to outlast a short timeout.
+// One to three seconds on sqld here: long enough to outlast a short timeout.
 const SLOW = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000000) SELECT count(*) AS n FROM n';
 
 let sqld: SqldServer;
