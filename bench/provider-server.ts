@@ -5,19 +5,15 @@
 //   POST /2010-04-01/Accounts/:sid/Messages.json      Twilio create: 201 with the message resource
 //   GET  /count                                       messages accepted so far
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
+import { readBody } from '../test/support/read-body.js';
 
 let emails = 0;
 let sms = 0;
 
-async function body(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 const server = createServer(async (req, res) => {
-  const text = await body(req);
+  const text = await readBody(req);
   if (req.method === 'POST' && req.url === '/email/batch') {
     const messages = JSON.parse(text) as { To: string }[];
     emails += messages.length;

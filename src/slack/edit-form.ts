@@ -11,19 +11,21 @@ import { inputMaxLength, inviteBlocks, option, reminderBlock, type InviteModalMe
 const text = (value: string | null | undefined) => (value ? { initial_value: value } : {});
 const seconds = (epochMs: number) => ({ initial_date_time: Math.floor(epochMs / 1000) });
 
+/** A stored filter as the modal shows it: its text as given, or the AST printed in the text language. */
+const filterText = (t: FilterTarget) => t.expression ?? printFilter(t.filter);
+
 function targetInitial(target: Target): Record<string, Record<string, unknown>> {
-  const expression = (t: Extract<Target, { type: 'filter' }>) => t.expression ?? printFilter(t.filter);
   switch (target.type) {
     case 'all':
       return {};
     case 'filter':
-      return { [inviteBlocks.filterExpression]: text(expression(target)) };
+      return { [inviteBlocks.filterExpression]: text(filterText(target)) };
     case 'members':
       return { [inviteBlocks.memberIds]: text(target.ids.join('\n')) };
     case 'sample':
       return {
         [inviteBlocks.sampleSize]: text(target.size !== undefined ? String(target.size) : `${target.percent}%`),
-        ...(target.from.type === 'filter' ? { [inviteBlocks.sampleFrom]: text(expression(target.from)) } : {}),
+        ...(target.from.type === 'filter' ? { [inviteBlocks.sampleFrom]: text(filterText(target.from)) } : {}),
       };
   }
 }
@@ -123,7 +125,7 @@ function targetText(target: Record<string, unknown>): { text: unknown; max: numb
 function storedTargetText(target: Target): string {
   if (target.type === 'members') return target.ids.join('\n');
   const filter = target.type === 'filter' ? target : target.type === 'sample' && target.from.type === 'filter' ? target.from : undefined;
-  return filter ? (filter.expression ?? printFilter(filter.filter)) : '';
+  return filter ? filterText(filter) : '';
 }
 
 /**

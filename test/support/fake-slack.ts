@@ -1,9 +1,10 @@
 // A local Slack Web API: the real @slack/web-api client is pointed at it (SLACK_API_URL). It
 // records every call with its decoded arguments and answers as Slack does: `{ ok: true, … }`,
 // `{ ok: false, error }` with HTTP 200, or HTTP 429 with Retry-After.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { readBody } from './read-body.js';
 
 export interface SlackCall {
   method: string;
@@ -37,11 +38,6 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** web-api sends form fields, with objects (blocks, view) as JSON text; decode those back. */
 function decodeArgs(body: string, contentType: string): Record<string, unknown> {
