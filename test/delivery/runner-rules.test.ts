@@ -16,6 +16,7 @@ import { startFakePostmark, type FakePostmark } from '../support/fake-postmark.j
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
 import { fakeProviders, runnerDeps } from '../support/runner.js';
 import type { DeliverySettings } from '../../src/core/delivery/deps.js';
+import { invitationInput } from '../support/invitation-input.js';
 
 const HOUR = 3_600_000;
 let database: TestDatabase;
@@ -43,19 +44,7 @@ beforeEach(async () => {
 async function create(overrides: Partial<InvitationCreateInput> = {}, actor = 'api:test') {
   const { invitation } = await createInvitation(
     coreDeps(db(), clock),
-    {
-      chatId: 'feedback',
-      name: 'Rules',
-      locale: 'en-US',
-      scheduleMode: 'fixed',
-      timeZone: 'UTC',
-      closesAt: '2026-12-20T12:00:00Z',
-      target: { type: 'all' },
-      sameLocaleOnly: false,
-      liveAudience: true,
-      message: { channel: 'email' },
-      ...overrides,
-    } as InvitationCreateInput,
+    invitationInput({ chatId: 'feedback', name: 'Rules', locale: 'en-US', closesAt: '2026-12-20T12:00:00Z', ...overrides }),
     actor,
   );
   return invitation;

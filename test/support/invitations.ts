@@ -9,6 +9,7 @@ import { createInvitation } from '../../src/core/invitations/service.js';
 import type { Db } from '../../src/db/client.js';
 import { runTick } from '../../src/jobs/tick.js';
 import { coreDeps } from './app.js';
+import { invitationInput } from './invitation-input.js';
 import { runnerDeps } from './runner.js';
 
 /**
@@ -25,21 +26,7 @@ export async function sendInvitation(
   settings?: Partial<CoreDeps['settings']>,
 ) {
   const deps = coreDeps(db, clock, settings);
-  const { invitation } = await createInvitation(
-    deps,
-    {
-      chatId: 'feedback',
-      scheduleMode: 'fixed',
-      timeZone: 'UTC',
-      closesAt: '2026-12-05T12:00:00Z',
-      target: { type: 'all' },
-      sameLocaleOnly: false,
-      liveAudience: true,
-      message: { channel: 'email' },
-      ...input,
-    },
-    'api:test',
-  );
+  const { invitation } = await createInvitation(deps, invitationInput({ chatId: 'feedback', closesAt: '2026-12-05T12:00:00Z', ...input }), 'api:test');
   await runTick({ ...runnerDeps(db, clock, providers), settings: deps.settings });
   const rows = await db.all<{ external_id: string; token: string }>(sql`SELECT m.external_id, p.token FROM participations p JOIN members m ON m.id = p.member_id`);
   return { invitation, tokens: Object.fromEntries(rows.map((r) => [r.external_id, r.token])) as Record<string, string> };

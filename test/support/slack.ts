@@ -16,6 +16,7 @@ import { backgroundClient } from '../../src/slack/web.js';
 import { hmacSha256Hex } from '../../src/http/hmac.js';
 import { clearTables, coreDeps, manualClock, TEST_API_TOKEN } from './app.js';
 import { seedChats } from './community.js';
+import { invitationInput } from './invitation-input.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -152,18 +153,7 @@ const DAY = 86_400_000;
 export async function createSlackInvitation(db: Db, slack: SlackHarness, input: Partial<InvitationCreateInput> & { name: string }) {
   const { invitation } = await createInvitation(
     coreDeps(db, slack.clock),
-    {
-      chatId: 'onboarding',
-      scheduleMode: 'fixed',
-      timeZone: 'UTC',
-      closesAt: new Date(slack.clock.now() + 7 * DAY).toISOString(),
-      target: { type: 'all' },
-      sameLocaleOnly: false,
-      liveAudience: true,
-      message: { channel: 'email' },
-      slackChannelId: CHANNEL,
-      ...input,
-    },
+    invitationInput({ chatId: 'onboarding', closesAt: new Date(slack.clock.now() + 7 * DAY).toISOString(), slackChannelId: CHANNEL, ...input }),
     `slack:${USER}`,
   );
   return invitation;
