@@ -8,6 +8,7 @@ import { ImportFileError } from '../core/imports/rejections.js';
 import type { ImportArgs } from './import-args.js';
 import { formatNothingImported, formatRejections, formatTimings } from './import-report.js';
 import { createProgress, formatCount, formatDuration, type ProgressStream } from './progress.js';
+import { errorSummary } from '../core/error-summary.js';
 
 export interface ImportIo {
   stdout: { write(text: string): unknown };
@@ -45,17 +46,11 @@ export async function runImport(db: Db, args: ImportArgs, io: ImportIo, opts: { 
     }
     // CSV files land in one batch, so a failure anywhere leaves the database as it was; chats are saved one by one.
     const outcome = args.kind === 'chats' ? 'Chats listed before the failure may have been saved.' : 'Nothing was imported.';
-    io.stderr.write(`Import failed: ${describeError(error)}\n${outcome}\n`);
+    io.stderr.write(`Import failed: ${errorSummary(error)}\n${outcome}\n`);
     return 1;
   }
 }
 
-/** The message and its causes: "fetch failed" alone does not say that a request timed out. */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e instanceof Error && parts.length < 4; e = e.cause) parts.push(e.message);
-  return parts.length > 0 ? parts.join(': ') : String(error);
-}
 
 async function importCsvFile(db: Db, kind: CsvImportKind, args: ImportArgs, size: number, io: ImportIo, now: number, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
@@ -83,7 +78,7 @@ async function importCsvFile(db: Db, kind: CsvImportKind, args: ImportArgs, size
   const skipped = rejected.count > 0 ? `; skipped ${formatCount(rejected.count)} rejected row${rejected.count === 1 ? '' : 's'}` : '';
   const elapsed = performance.now() - started;
   // The split tells where a long import spent its time; on a small file it is noise.
-  const split = elapsed >= 1000 ? ` (${formatTimings(result.timings)})` : '';
+  const split = elapsed >= 1000 ? ` (${formatTimings(kind, result.timings)})` : '';
   io.stdout.write(`Imported ${formatCount(result.imported)} ${noun(kind, result.imported)} from ${args.file} in ${formatDuration(elapsed)}${split}${skipped}.\n`);
   return 0;
 }

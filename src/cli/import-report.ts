@@ -1,5 +1,5 @@
 // The words an import prints: rejected rows (the first few) and the outcome.
-import type { ImportTimings } from '../core/imports/csv-import.js';
+import type { CsvImportKind, ImportTimings } from '../core/imports/csv-import.js';
 import type { RejectedRow, Rejections } from '../core/imports/rejections.js';
 import { formatCount, formatDuration } from './progress.js';
 
@@ -14,10 +14,10 @@ export function formatRejections(rejected: Rejections): string {
   return `Rejected rows (${formatCount(rejected.count)}):\n${lines.join('\n')}\n`;
 }
 
-export function formatTimings(t: ImportTimings): string {
-  const parts = [`read+validate ${formatDuration(t.readMs)}`, `stage ${formatDuration(t.stageMs)}`];
+export function formatTimings(kind: CsvImportKind, t: ImportTimings): string {
+  const parts = [`read+validate ${formatDuration(t.readMs)}`, `write ${formatDuration(t.writeMs)}`];
   if (t.checkMs > 0) parts.push(`check references ${formatDuration(t.checkMs)}`);
-  parts.push(`merge ${formatDuration(t.mergeMs)}`);
+  parts.push(`${kind === 'members' ? 'commit' : 'merge'} ${formatDuration(t.mergeMs)}`);
   return parts.join(', ');
 }
 

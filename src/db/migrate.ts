@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { randomId } from '../core/ids.js';
+import { backfillAttributeSlots } from '../core/members/attribute-slots.js';
 import type { Db } from './client.js';
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -34,5 +35,8 @@ async function withMigrationLock<T>(db: Db, run: () => Promise<T>): Promise<T> {
 }
 
 export async function migrateDatabase(db: Db): Promise<void> {
-  await withMigrationLock(db, () => migrate(db, { migrationsFolder }));
+  await withMigrationLock(db, async () => {
+    await migrate(db, { migrationsFolder });
+    await backfillAttributeSlots(db);
+  });
 }

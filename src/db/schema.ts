@@ -59,7 +59,8 @@ export const members = sqliteTable(
     smsOptOutAt: integer('sms_opt_out_at'),
     smsSuppressedAt: integer('sms_suppressed_at'),
     smsSuppressionReason: text('sms_suppression_reason'),
-    // JSON object of profile attributes; triggers (migrations/0001) mirror it into member_attributes.
+    // JSON object of profile attributes: what the API returns and messages render. Filters read
+    // the typed slot columns beside it (see attributeSlots).
     attributes: text('attributes', { mode: 'json' })
       .$type<Record<string, string | number | boolean>>()
       .notNull()
@@ -76,25 +77,17 @@ export const members = sqliteTable(
 );
 
 /**
- * Typed index of members.attributes, one row per member × attribute, maintained by triggers.
- * Filters read this table through its (key, value) indexes instead of json_extract over every member.
+ * The profile attribute names in use, each with the slot that holds its typed copy on `members`:
+ * columns `attr_N` (the value: text for strings and dates, the number for numbers, 1/0 for
+ * booleans) and `attr_N_num` (1/0 for booleans, epoch ms for dates: what tells them apart from
+ * numbers and strings). Filters scan those columns instead of parsing JSON. The columns are added
+ * by `ALTER TABLE` when a name is first seen (src/core/members/attribute-slots.ts), so they are not
+ * declared here; a migration that rebuilds `members` must carry them over.
  */
-export const memberAttributes = sqliteTable(
-  'member_attributes',
-  {
-    memberId: integer('member_id').notNull(),
-    key: text('key').notNull(),
-    type: text('type', { enum: ['string', 'number', 'boolean', 'date'] }).notNull(),
-    valueText: text('value_text').notNull(),
-    // number → the number; boolean → 1/0; date → epoch ms; string → null
-    valueNum: real('value_num'),
-  },
-  (t) => [
-    primaryKey({ columns: [t.memberId, t.key] }),
-    index('member_attributes_text_idx').on(t.key, t.valueText),
-    index('member_attributes_num_idx').on(t.key, t.type, t.valueNum),
-  ],
-);
+export const attributeSlots = sqliteTable('attribute_slots', {
+  key: text('key').primaryKey(),
+  slot: integer('slot').notNull().unique(),
+});
 
 export const chatResponses = sqliteTable(
   'chat_responses',

@@ -13,13 +13,14 @@ import { openDatabase, tuneEmbeddedFile } from '../db/open.js';
 import { twilioSmsProvider } from '../providers/twilio.js';
 import type { SlackDeps } from '../slack/deps.js';
 import { appDeps, runnerDeps } from './deps.js';
+import { errorSummary } from '../core/error-summary.js';
 
 /** Work that outlives its cause (Slack's ack-then-work, summary updates), awaited before the process exits. */
 export function pendingWork(logger: Logger) {
   const pending = new Set<Promise<unknown>>();
   return {
     waitUntil(work: Promise<unknown>) {
-      const tracked = work.catch((error: unknown) => logger.log('error', 'background.failed', { message: error instanceof Error ? error.message : String(error) }));
+      const tracked = work.catch((error: unknown) => logger.log('error', 'background.failed', { message: errorSummary(error) }));
       pending.add(tracked);
       void tracked.finally(() => pending.delete(tracked));
     },

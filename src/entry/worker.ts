@@ -18,6 +18,7 @@ import { runTick } from '../jobs/tick.js';
 import { twilioFetchSmsProvider } from '../providers/twilio-fetch.js';
 import { slackRequestHandler, type SlackRequestHandler } from '../slack/http.js';
 import { appDeps, runnerDeps, type AppDeps } from './deps.js';
+import { errorSummary } from '../core/error-summary.js';
 
 /** The parts of the Workers runtime types this file uses (no @cloudflare/workers-types in the project). */
 export interface ExecutionContext {
@@ -130,9 +131,7 @@ export default {
     const deps = runnerDeps(worker.config, worker.deps, worker.runnerId, (work) => ctx.waitUntil(work));
     ctx.waitUntil(
       runTick(deps, { deadline: Date.now() + TICK_BUDGET_MS }).catch((error: unknown) => {
-        // drizzle's "Failed query" keeps the database's own reason in `cause`.
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : null;
-        worker.logger.log('error', 'tick.failed', { cron: controller.cron, message: error instanceof Error ? error.message.slice(0, 300) : String(error), cause });
+        worker.logger.log('error', 'tick.failed', { cron: controller.cron, message: errorSummary(error, 300) });
         throw error;
       }),
     );

@@ -4,6 +4,7 @@
 import { Cron } from 'croner';
 import type { DeliveryDeps } from '../core/delivery/deps.js';
 import { runTick } from './tick.js';
+import { errorSummary } from '../core/error-summary.js';
 
 /** Claiming stops this long before the next tick is due, so closing and summaries run on time. */
 const TICK_MARGIN_MS = 5_000;
@@ -16,7 +17,7 @@ export function scheduleTicks(deps: DeliveryDeps, pattern: string) {
       name: 'tick',
       timezone: 'UTC',
       protect: true,
-      catch: (error: unknown) => deps.logger.log('error', 'tick.failed', { message: error instanceof Error ? error.message.slice(0, 300) : String(error) }),
+      catch: (error: unknown) => deps.logger.log('error', 'tick.failed', { message: errorSummary(error, 300) }),
     },
     async () => {
       const untilNext = job.msToNext() ?? 60_000;

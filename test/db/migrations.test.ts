@@ -6,7 +6,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { expect, it } from 'vitest';
 import { migrateDatabase, migrationsFolder } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
-import { members } from '../../src/db/schema.js';
+import { attributeIndex } from '../support/attributes.js';
 import { describeEachDatabase } from '../support/databases.js';
 
 it('migration journal timestamps strictly increase (drizzle skips older ones silently)', () => {
@@ -22,52 +22,65 @@ describeEachDatabase('migrations', (get) => {
   it('are applied once and are safe to run again', async () => {
     const { db } = get();
     await migrateDatabase(db);
-    const rows = await db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`);
-    expect(rows.map((r) => r.name)).toEqual([
-      'members_attributes_after_delete',
-      'members_attributes_after_insert',
-      'members_attributes_after_update',
-    ]);
-  });
-
-  it('mirror member attributes into the typed index', async () => {
-    const { db } = get();
-    const now = Date.now();
-    await db.insert(members).values({
-      externalId: 'm-typed',
-      attributes: { country: 'CA', age: 34, vip: true, joined: '2024-02-01', note: '2024-99-99 nope' },
-      createdAt: now,
-      updatedAt: now,
-    });
-    const rows = await db.all<{ key: string; type: string; value_text: string; value_num: number | null }>(
-      sql`SELECT key, type, value_text, value_num FROM member_attributes WHERE member_id = (SELECT id FROM members WHERE external_id = 'm-typed') ORDER BY key`,
-    );
-    expect(rows).toEqual([
-      { key: 'age', type: 'number', value_text: '34', value_num: 34 },
-      { key: 'country', type: 'string', value_text: 'CA', value_num: null },
-      { key: 'joined', type: 'date', value_text: '2024-02-01', value_num: Date.UTC(2024, 1, 1) },
-      { key: 'note', type: 'string', value_text: '2024-99-99 nope', value_num: null },
-      { key: 'vip', type: 'boolean', value_text: 'true', value_num: 1 },
-    ]);
-    await db.run(sql`UPDATE members SET attributes = '{"age": 35}' WHERE external_id = 'm-typed'`);
-    const after = await db.all<{ key: string; value_num: number }>(
-      sql`SELECT key, value_num FROM member_attributes WHERE member_id = (SELECT id FROM members WHERE external_id = 'm-typed')`,
-    );
-    expect(after).toEqual([{ key: 'age', value_num: 35 }]);
+    const tables = await db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE '%attribute%' ORDER BY name`);
+    expect(tables.map((r) => r.name)).toEqual(['attribute_backfill', 'attribute_slots']);
   });
 });
 
-it('0002 keys participations by the invitation seq, keeping every row of an existing database', async () => {
+/** A database migrated with the migrations before `tag` only, as an older release left it. */
+async function olderDatabase(tag: string) {
   const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
   const before = join(dir, 'before');
   cpSync(migrationsFolder, before, { recursive: true });
   const journalPath = join(before, 'meta/_journal.json');
   const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.filter((e) => e.tag < '0002');
+  journal.entries = journal.entries.filter((e) => e.tag < tag);
   writeFileSync(journalPath, JSON.stringify(journal));
   const { client, db } = openDatabase(`file:${join(dir, 'old.db')}`);
+  await migrate(db, { migrationsFolder: before });
+  return {
+    db,
+    close() {
+      client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+it('0006 moves the attributes of existing members into typed slots', async () => {
+  const old = await olderDatabase('0006');
+  const { db } = old;
   try {
-    await migrate(db, { migrationsFolder: before });
+  await db.run(sql`INSERT INTO members (external_id, attributes, created_at, updated_at) VALUES
+    ('m-typed', '{"country":"CA","age":34,"vip":true,"joined":"2024-02-01","note":"2024-99-99 nope"}', 1, 1),
+    ('m-other', '{"age":2.5,"vip":false}', 1, 1), ('m-none', '{}', 1, 1)`);
+  expect(await db.all(sql`SELECT count(*) AS n FROM member_attributes`)).toEqual([{ n: 7 }]);
+  await migrateDatabase(db);
+  expect(await attributeIndex(db, 'm-typed')).toEqual([
+    { key: 'age', type: 'number', value_text: '34', value_num: 34 },
+    { key: 'country', type: 'string', value_text: 'CA', value_num: null },
+    { key: 'joined', type: 'date', value_text: '2024-02-01', value_num: Date.UTC(2024, 1, 1) },
+    { key: 'note', type: 'string', value_text: '2024-99-99 nope', value_num: null },
+    { key: 'vip', type: 'boolean', value_text: 'true', value_num: 1 },
+  ]);
+  expect(await attributeIndex(db, 'm-other')).toEqual([
+    { key: 'age', type: 'number', value_text: '2.5', value_num: 2.5 },
+    { key: 'vip', type: 'boolean', value_text: 'false', value_num: 0 },
+  ]);
+  expect(await attributeIndex(db, 'm-none')).toEqual([]);
+  // Done once: the marker is gone, and running again changes nothing.
+  expect(await db.all(sql`SELECT * FROM attribute_backfill`)).toEqual([]);
+  await migrateDatabase(db);
+  expect(await attributeIndex(db, 'm-other')).toHaveLength(2);
+  } finally {
+    old.close();
+  }
+});
+
+it('0002 keys participations by the invitation seq, keeping every row of an existing database', async () => {
+  const old = await olderDatabase('0002');
+  const { db } = old;
+  try {
     await db.run(sql`INSERT INTO chats (id, name, default_locale, created_at, updated_at) VALUES ('c', 'C', 'en-US', 1, 1)`);
     await db.run(sql`INSERT INTO members (external_id, attributes, created_at, updated_at) VALUES ('m1', '{}', 1, 1), ('m2', '{}', 1, 1)`);
     for (const [id, at] of [['inv_later', 20], ['inv_earlier', 10]] as const) {
@@ -91,7 +104,6 @@ it('0002 keys participations by the invitation seq, keeping every row of an exis
       VALUES ('inv_new', 'c', 'n', 'en-US', 'fixed', 'UTC', 1, 2, '{}', 'email', 't', 'scheduled', 30, 30)`);
     expect(await db.all(sql`SELECT seq FROM invitations WHERE id = 'inv_new'`)).toEqual([{ seq: 3 }]);
   } finally {
-    client.close();
-    rmSync(dir, { recursive: true, force: true });
+    old.close();
   }
 });

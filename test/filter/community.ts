@@ -6,6 +6,7 @@ import type { Db } from '../../src/db/client.js';
 import { chatResponses, chats, invitations, members, participations } from '../../src/db/schema.js';
 import type { Filter } from '../../src/core/targeting/filter/ast.js';
 import { compileFilter } from '../../src/core/targeting/filter/compile.js';
+import { loadAttributeSlots, rebuildAttributeSlots } from '../../src/core/members/attribute-slots.js';
 import type { FilterDomain } from './arbitraries.js';
 import type { OracleMember } from './oracle.js';
 
@@ -158,10 +159,11 @@ export async function storeCommunity(db: Db, community: OracleMember[]): Promise
     ...(responseRows.length > 0 ? [db.insert(chatResponses).values(responseRows)] : []),
     ...(participationRows.length > 0 ? [db.insert(participations).values(participationRows)] : []),
   ]);
+  await rebuildAttributeSlots(db);
 }
 
 /** External ids the compiled filter selects, sorted. */
 export async function selectMatching(db: Db, filter: Filter, now = NOW): Promise<string[]> {
-  const rows = await db.all<{ external_id: string }>(sql`SELECT m.external_id FROM members m WHERE ${compileFilter(filter, { now })}`);
+  const rows = await db.all<{ external_id: string }>(sql`SELECT m.external_id FROM members m WHERE ${compileFilter(filter, { now, slots: await loadAttributeSlots(db) })}`);
   return rows.map((r) => r.external_id).sort();
 }

@@ -3,9 +3,9 @@ import { expect, it } from 'vitest';
 import { ImportFileError } from '../../src/core/imports/rejections.js';
 import { CsvSyntaxError } from '../../src/core/imports/csv.js';
 import { importCsv } from '../../src/core/imports/csv-import.js';
-import { newImportId } from '../../src/core/imports/staging.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { attributeIndex, DAY, importText, MEMBER_HEADER, members, NOW, stagedRows } from './support.js';
+import { attributeIndex } from '../support/attributes.js';
+import { DAY, importText, MEMBER_HEADER, members, NOW, stagedRows } from './support.js';
 
 describeEachDatabase('members CSV import', (get) => {
   it('types attributes by the documented rule and by header suffixes', async () => {
@@ -149,17 +149,6 @@ describeEachDatabase('members CSV import', (get) => {
     }
     expect(await members(db, 'boom-')).toEqual([]);
     expect(await stagedRows(db)).toBe(0);
-  });
-
-  it('removes rows staged more than a day ago by imports that never finished', async () => {
-    const { db } = get();
-    const stale = newImportId(NOW - 2 * DAY);
-    const recent = newImportId(NOW - DAY / 2);
-    for (const id of [stale, recent]) await db.run(sql`INSERT INTO import_rows (import_id, seq, line, data) VALUES (${id}, 0, 2, '{}')`);
-    await importText(db, 'members', [MEMBER_HEADER, 'st-1,,,,,']);
-    const left = await db.all<{ import_id: string }>(sql`SELECT import_id FROM import_rows`);
-    expect(left).toEqual([{ import_id: recent }]);
-    await db.run(sql`DELETE FROM import_rows`);
   });
 
   it('reads quoted fields and multi-line values, with line numbers from where each row starts', async () => {

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { saveChat } from '../../src/core/chats/service.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { importText, MEMBER_HEADER, NOW, stagedRows } from './support.js';
+import { newImportId } from '../../src/core/imports/staging.js';
+import { DAY, importText, MEMBER_HEADER, NOW, stagedRows } from './support.js';
 
 const HEADER = 'member_id,chat_id,question,value,answered_at';
 
@@ -65,4 +66,15 @@ describeEachDatabase('responses CSV import', (get) => {
       'Bad header: missing column chat_id; unknown column "chat" (a responses file has the columns member_id,chat_id,question,value,answered_at)',
     );
   });
+  it('removes rows staged more than a day ago by imports that never finished', async () => {
+    const { db } = get();
+    const stale = newImportId(NOW - 2 * DAY);
+    const recent = newImportId(NOW - DAY / 2);
+    for (const id of [stale, recent]) await db.run(sql`INSERT INTO import_rows (import_id, seq, line, data) VALUES (${id}, 0, 2, '{}')`);
+    await importText(db, 'responses', ['member_id,chat_id,question,value,answered_at']);
+    const left = await db.all<{ import_id: string }>(sql`SELECT import_id FROM import_rows`);
+    expect(left).toEqual([{ import_id: recent }]);
+    await db.run(sql`DELETE FROM import_rows`);
+  });
+
 });

@@ -33,12 +33,6 @@ export async function members(db: Db, prefix: string): Promise<MemberRow[]> {
   return db.all<MemberRow>(sql`SELECT * FROM members WHERE external_id LIKE ${`${prefix}%`} ORDER BY external_id`);
 }
 
-export async function attributeIndex(db: Db, externalId: string) {
-  return db.all<{ key: string; type: string; value_text: string; value_num: number | null }>(sql`
-    SELECT key, type, value_text, value_num FROM member_attributes
-    WHERE member_id = (SELECT id FROM members WHERE external_id = ${externalId}) ORDER BY key`);
-}
-
 export async function stagedRows(db: Db): Promise<number> {
   const [row] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM import_rows`);
   return row!.n;

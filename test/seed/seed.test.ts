@@ -8,6 +8,8 @@ import type { Db } from '../../src/db/client.js';
 import { generateCommunity } from '../../src/core/seed/community.js';
 import { loadCommunity } from '../../src/core/seed/load.js';
 import { seedSummary, type SeedSummary } from '../../src/core/seed/summary.js';
+import { loadAttributeSlots } from '../../src/core/members/attribute-slots.js';
+import { attributeIndex } from '../support/attributes.js';
 import { describeEachDatabase } from '../support/databases.js';
 
 const NOW = Date.parse('2026-12-01T15:30:00Z');
@@ -15,9 +17,9 @@ const TODAY = Date.parse('2026-12-01T00:00:00Z');
 const DAY = 86_400_000;
 
 async function dump(db: Db) {
-  const tables = ['chats', 'chat_locales', 'members', 'member_attributes', 'chat_responses', 'invitations', 'participations'];
+  const tables = ['chats', 'chat_locales', 'members', 'attribute_slots', 'chat_responses', 'invitations', 'participations'];
   const out: Record<string, unknown[]> = {};
-  for (const table of tables) out[table] = await db.all(sql.raw(`SELECT * FROM ${table} ORDER BY 1, 2, 3`));
+  for (const table of tables) out[table] = await db.all(sql.raw(`SELECT * FROM ${table} ORDER BY 1, 2`));
   return out;
 }
 
@@ -84,11 +86,13 @@ describeEachDatabase('seed', (get) => {
       SELECT i.response_limit AS "limit", count(p.completed_at) AS completed FROM invitations i JOIN participations p ON p.invitation_seq = i.seq
       WHERE i.close_reason = 'response_limit' GROUP BY i.id`);
     expect(limited).toEqual([{ limit: 150, completed: 150 }]);
-    const types = await db.all<{ key: string; type: string }>(sql`SELECT DISTINCT key, type FROM member_attributes ORDER BY key`);
+    const [someone] = await db.all<{ external_id: string }>(sql`SELECT external_id FROM members WHERE attributes ->> 'vip' = 1 AND attributes ->> 'zip' IS NOT NULL LIMIT 1`);
+    const types = (await attributeIndex(db, someone!.external_id)).map(({ key, type }) => ({ key, type }));
     expect(types).toEqual(expect.arrayContaining([
       { key: 'age', type: 'number' }, { key: 'vip', type: 'boolean' }, { key: 'signup_date', type: 'date' }, { key: 'zip', type: 'string' }, { key: 'plan', type: 'string' },
     ]));
-    expect(await count(db, `member_attributes WHERE key = 'zip' AND value_text GLOB '0[0-9][0-9][0-9][0-9]'`)).toBeGreaterThan(0);
+    const zip = (await loadAttributeSlots(db)).get('zip')!;
+    expect(await count(db, `members WHERE attr_${zip} GLOB '0[0-9][0-9][0-9][0-9]' AND typeof(attr_${zip}) = 'text'`)).toBeGreaterThan(0);
   });
 
   it('uses only fictional, well-formed contact details and random tokens', async () => {

@@ -1,12 +1,12 @@
-// A CSV import from text chunks to committed rows: validate in JS, stage in chunks, merge in one
-// batch. Runtime-free: the CLI hands it a file stream, tests hand it strings.
+// A CSV import from text chunks to committed rows. Members: see member-import.ts. Responses:
+// validate in JS, stage in chunks, check their members and chats, merge in one batch.
+// Runtime-free: the CLI hands it a file stream, tests hand it strings.
 import type { Db } from '../../db/client.js';
-import { memberRowJson } from '../members/upsert.js';
 import { findUnknownReferences, responseRowJson } from '../responses/upsert.js';
 import { stagedRowsSource } from '../row-source.js';
 import { quote } from './cells.js';
 import { csvRecords } from './csv.js';
-import { decodeMember, parseMemberHeader } from './member-csv.js';
+import { importMemberRows, memberRowEvents } from './member-import.js';
 import { ImportFileError, REPORTED_REJECTIONS, Rejections, type RejectedRow, type RowProblem } from './rejections.js';
 import { decodeResponse, parseResponseHeader } from './response-csv.js';
 import {
@@ -17,10 +17,9 @@ import {
   newImportId,
   stageChunk,
   StagingChunk,
-  type StagedKind,
 } from './staging.js';
 
-export type CsvImportKind = StagedKind;
+export type CsvImportKind = 'members' | 'responses';
 
 export interface CsvImportOptions {
   now: number;
@@ -29,18 +28,20 @@ export interface CsvImportOptions {
   chunkRows?: number;
   /** Called after each chunk of text with the number of data rows read so far. */
   onProgress?: (rowsRead: number) => void;
-  /** Called when a phase without row-by-row progress starts. */
+  /** Called when a phase without row-by-row progress starts (responses only). */
   onPhase?: (phase: 'check' | 'merge', rows: number) => void;
-  /** Aborting stops the import between chunks; staged rows are removed. */
+  /** Aborting stops the import between chunks; nothing is written. */
   signal?: AbortSignal;
 }
 
 export interface ImportTimings {
-  /** Parsing and validating (JS), staging excluded. */
+  /** Parsing and validating (JS), or waiting for a reader thread; writing excluded. */
   readMs: number;
-  stageMs: number;
+  /** Writing rows: members into the open transaction, responses into the staging table. */
+  writeMs: number;
   /** Looking up unknown members and chats (responses only). */
   checkMs: number;
+  /** Merging staged responses, or committing members. */
   mergeMs: number;
 }
 
@@ -54,22 +55,8 @@ export interface CsvImportResult {
   timings: ImportTimings;
 }
 
-/** Data record → staged row JSON, or its problems. One per file: it may remember earlier rows. */
+/** Data record → staged row JSON, or its problems. */
 type RowCodec = (fields: string[], line: number) => string | RowProblem[];
-
-function memberCodec(header: string[]): RowCodec {
-  const columns = parseMemberHeader(header);
-  // A second row for the same id is almost always a mistake in the file; say so instead of letting the last one win.
-  const lineOfId = new Map<string, number>();
-  return (fields, line) => {
-    const row = decodeMember(columns, fields);
-    if (!row.ok) return row.problems;
-    const earlier = lineOfId.get(row.value.id);
-    if (earlier !== undefined) return [{ column: 'id', message: `${quote(row.value.id)} is already on line ${earlier}` }];
-    lineOfId.set(row.value.id, line);
-    return memberRowJson(row.value);
-  };
-}
 
 function responseCodec(header: string[]): RowCodec {
   const columns = parseResponseHeader(header);
@@ -85,9 +72,20 @@ export async function importCsv(
   text: AsyncIterable<string> | Iterable<string>,
   opts: CsvImportOptions,
 ): Promise<CsvImportResult> {
+  if (kind === 'members') {
+    const events = memberRowEvents(text, { chunkRows: opts.chunkRows, skipInvalid: opts.skipInvalid });
+    const result = await importMemberRows(db, events, opts);
+    const { readMs, writeMs, commitMs } = result.timings;
+    return { kind, ...result, timings: { readMs, writeMs, checkMs: 0, mergeMs: commitMs } };
+  }
+  return importResponses(db, text, opts);
+}
+
+async function importResponses(db: Db, text: AsyncIterable<string> | Iterable<string>, opts: CsvImportOptions): Promise<CsvImportResult> {
+  const kind = 'responses';
   const importId = newImportId(opts.now);
   const rejected = new Rejections();
-  const timings: ImportTimings = { readMs: 0, stageMs: 0, checkMs: 0, mergeMs: 0 };
+  const timings: ImportTimings = { readMs: 0, writeMs: 0, checkMs: 0, mergeMs: 0 };
   const chunkRows = opts.chunkRows ?? 5000;
   const chunk = new StagingChunk();
   let codec: RowCodec | undefined;
@@ -98,11 +96,8 @@ export async function importCsv(
     const size = chunk.size;
     await stageChunk(db, importId, staged, chunk.take());
     staged += size;
-    timings.stageMs += performance.now() - started;
+    timings.writeMs += performance.now() - started;
   };
-  // All or nothing and already rejected: staging more members is wasted work. Responses keep
-  // staging so the report also lists their unknown members and chats.
-  const keepStaging = () => opts.skipInvalid || kind === 'responses' || rejected.count === 0;
 
   await deleteStaleImports(db, opts.now);
   try {
@@ -111,13 +106,14 @@ export async function importCsv(
       opts.signal?.throwIfAborted();
       for (const record of batch) {
         if (!codec) {
-          codec = kind === 'members' ? memberCodec(record.fields) : responseCodec(record.fields);
+          codec = responseCodec(record.fields);
           continue;
         }
         rowsRead++;
         const row = codec(record.fields, record.line);
         if (typeof row !== 'string') rejected.add({ line: record.line, problems: row });
-        else if (keepStaging()) {
+        else {
+          // Even after a rejection: the report also lists unknown members and chats.
           chunk.add(record.line, row);
           if (chunk.size >= chunkRows) await flush();
         }
@@ -127,10 +123,10 @@ export async function importCsv(
     if (!codec) throw new ImportFileError('The file is empty: expected a header row.');
     if (chunk.size > 0) await flush();
     opts.signal?.throwIfAborted();
-    timings.readMs = performance.now() - started - timings.stageMs;
+    timings.readMs = performance.now() - started - timings.writeMs;
 
     let unknown = 0;
-    if (kind === 'responses' && staged > 0) {
+    if (staged > 0) {
       opts.onPhase?.('check', staged);
       const checkStarted = performance.now();
       unknown = await reportUnknownReferences(db, importId, rejected);
@@ -143,7 +139,7 @@ export async function importCsv(
     if (staged > 0) {
       opts.onPhase?.('merge', staged);
       const mergeStarted = performance.now();
-      await mergeStaged(db, kind, importId, opts.now);
+      await mergeStaged(db, importId);
       timings.mergeMs = performance.now() - mergeStarted;
     }
     return { kind, rowsRead, imported: staged - unknown, rejected, committed: true, timings };

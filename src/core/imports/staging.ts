@@ -3,7 +3,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { randomToken } from '../ids.js';
-import { mergeMembersStatement } from '../members/upsert.js';
 import { mergeResponsesStatement } from '../responses/upsert.js';
 import { stagedRowsSource } from '../row-source.js';
 
@@ -84,20 +83,13 @@ export async function countUnknownReferenceRows(db: Db, importId: string): Promi
   return row?.n ?? 0;
 }
 
-export type StagedKind = 'members' | 'responses';
-
 /**
- * Merges the staged rows and deletes them in one batch: libSQL runs a batch as one transaction,
- * so the file lands whole or, if anything fails, not at all.
+ * Merges the staged responses and deletes them in one batch: libSQL runs a batch as one
+ * transaction, so the file lands whole or, if anything fails, not at all.
  */
-export async function mergeStaged(db: Db, kind: StagedKind, importId: string, now: number): Promise<void> {
-  const source = stagedRowsSource(importId);
+export async function mergeStaged(db: Db, importId: string): Promise<void> {
   const discard = db.run(sql`DELETE FROM import_rows WHERE import_id = ${importId}`);
-  if (kind === 'members') {
-    await db.batch([db.run(mergeMembersStatement(source, now)), discard]);
-  } else {
-    // Responses to an unknown chat would otherwise be stored (chat_responses has no foreign key).
-    const dropUnknown = db.run(sql`DELETE FROM import_rows AS s WHERE s.import_id = ${importId} AND ${unknownReference('s')}`);
-    await db.batch([dropUnknown, db.run(mergeResponsesStatement(source)), discard]);
-  }
+  // Responses to an unknown chat would otherwise be stored (chat_responses has no foreign key).
+  const dropUnknown = db.run(sql`DELETE FROM import_rows AS s WHERE s.import_id = ${importId} AND ${unknownReference('s')}`);
+  await db.batch([dropUnknown, db.run(mergeResponsesStatement(stagedRowsSource(importId))), discard]);
 }

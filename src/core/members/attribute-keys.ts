@@ -2,16 +2,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 
-/**
- * Distinct attribute names, alphabetically, at most `limit`. A loose index scan: one index seek
- * per name (member_attributes_text_idx starts with key), not a pass over every attribute value.
- */
+/** Attribute names ever stored, alphabetically, at most `limit`. */
 export async function attributeKeys(db: Db, limit: number): Promise<string[]> {
-  const rows = await db.all<{ key: string }>(sql`WITH RECURSIVE k(key, n) AS (
-      SELECT (SELECT min(key) FROM member_attributes), 1
-      UNION ALL
-      SELECT (SELECT min(key) FROM member_attributes WHERE key > k.key), n + 1 FROM k WHERE k.key IS NOT NULL AND n < ${limit}
-    )
-    SELECT key FROM k WHERE key IS NOT NULL`);
+  const rows = await db.all<{ key: string }>(sql`SELECT key FROM attribute_slots ORDER BY key LIMIT ${limit}`);
   return rows.map((r) => r.key);
 }

@@ -3,7 +3,8 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { invitations } from '../../db/schema.js';
 import { saveChat } from '../chats/service.js';
-import { memberRowJson, mergeMembersStatement } from '../members/upsert.js';
+import { ensureAttributeSlots } from '../members/attribute-slots.js';
+import { attributeNamesOf, memberRowJson, mergeMembersStatement } from '../members/upsert.js';
 import { mergeResponsesStatement, responseRowJson } from '../responses/upsert.js';
 import { jsonRowsSource } from '../row-source.js';
 import type { SeedCommunity } from './community.js';
@@ -64,9 +65,10 @@ function upsertInvitations(db: Db, community: SeedCommunity) {
 export async function loadCommunity(db: Db, community: SeedCommunity): Promise<void> {
   const { today, members, history } = community;
   for (const chat of community.chats) await saveChat(db, chat, today, { upsert: true });
+  const slots = await ensureAttributeSlots(db, attributeNamesOf(members.map((m) => m.input)));
   // One batch: a seed that fails halfway leaves no half community behind.
   await db.batch([
-    db.run(mergeMembersStatement(jsonRowsSource(members.map((m) => memberRowJson(m.input))), today)),
+    db.run(mergeMembersStatement(jsonRowsSource(members.map((m) => memberRowJson(m.input))), slots, today)),
     db.run(memberHistoryStatement(members)),
     db.run(mergeResponsesStatement(jsonRowsSource(history.responses.map(responseRowJson)))),
     upsertInvitations(db, community),

@@ -5,7 +5,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { chatInvitationSeqs, invitationSeq } from '../../db/invitation-seq.js';
 import type { MessageChannel } from '../../db/schema.js';
-import { compileFilter, compileFilterSet } from './filter/compile.js';
+import { loadAttributeSlots } from '../members/attribute-slots.js';
+import { compileFilter, compileFilterSet, type CompileContext } from './filter/compile.js';
 import { sampleKey } from './sample.js';
 import type { PoolTarget, Target } from './target.js';
 
@@ -86,31 +87,36 @@ function reasonExpression(spec: AudienceSpec, now: number): SQL {
     ELSE ${participationReason(spec, now)} END`;
 }
 
-function poolPredicate(pool: PoolTarget, now: number): SQL {
-  return pool.type === 'all' ? sql`1` : compileFilter(pool.filter, { now });
+/** What a filter is compiled against: the instant, and where each attribute is stored. */
+async function evaluationAt(db: Db, now: number): Promise<CompileContext> {
+  return { now, slots: await loadAttributeSlots(db) };
+}
+
+function poolPredicate(pool: PoolTarget, at: CompileContext): SQL {
+  return pool.type === 'all' ? sql`1` : compileFilter(pool.filter, at);
 }
 
 /** The ids of the pool's members, from the indexes alone when the filter allows it. */
-function poolIds(pool: PoolTarget, now: number): SQL {
+function poolIds(pool: PoolTarget, at: CompileContext): SQL {
   if (pool.type === 'all') return sql`SELECT id AS member_id FROM members`;
-  return compileFilterSet(pool.filter, { now }) ?? sql`SELECT m.id AS member_id FROM members m WHERE ${compileFilter(pool.filter, { now })}`;
+  return compileFilterSet(pool.filter, at) ?? sql`SELECT m.id AS member_id FROM members m WHERE ${compileFilter(pool.filter, at)}`;
 }
 
-function targetPredicate(target: Target, now: number): SQL {
+function targetPredicate(target: Target, at: CompileContext): SQL {
   switch (target.type) {
     case 'members':
       return sql`m.external_id IN (SELECT value FROM json_each(${JSON.stringify(target.ids)}))`;
     case 'sample':
-      return poolPredicate(target.from, now);
+      return poolPredicate(target.from, at);
     default:
-      return poolPredicate(target, now);
+      return poolPredicate(target, at);
   }
 }
 
 /** Every member the target selects, with the channel they would get and why they are excluded (NULL: included). */
-function candidates(spec: AudienceSpec, now: number, predicate: SQL = targetPredicate(spec.target, now)): SQL {
+function candidates(spec: AudienceSpec, at: CompileContext, predicate: SQL = targetPredicate(spec.target, at)): SQL {
   return sql`SELECT m.id AS member_id, m.external_id, m.preferred_locale, m.time_zone,
-      ${channelExpression(spec.channel)} AS channel, ${reasonExpression(spec, now)} AS reason
+      ${channelExpression(spec.channel)} AS channel, ${reasonExpression(spec, at.now)} AS reason
     FROM members m WHERE ${predicate}`;
 }
 
@@ -122,8 +128,8 @@ function sampleOrder(seed: string, limit: SQL | number): SQL {
 type SampleTarget = Extract<Target, { type: 'sample' }>;
 
 /** The members who receive the invitation (for a sample, see sampledAudience). */
-function audience(spec: AudienceSpec, now: number): SQL {
-  return sql`SELECT * FROM (${candidates(spec, now)}) WHERE reason IS NULL`;
+function audience(spec: AudienceSpec, at: CompileContext): SQL {
+  return sql`SELECT * FROM (${candidates(spec, at)}) WHERE reason IS NULL`;
 }
 
 /**
@@ -132,10 +138,10 @@ function audience(spec: AudienceSpec, now: number): SQL {
  * evaluated for its first `prefix` members only. The result equals the full computation whenever
  * that prefix holds `size` eligible members, which storeAudience checks.
  */
-function sampledAudience(spec: AudienceSpec, target: SampleTarget, now: number, size: number, prefix: number): SQL {
-  const ordered = sql`SELECT member_id FROM (${poolIds(target.from, now)})
+function sampledAudience(spec: AudienceSpec, target: SampleTarget, at: CompileContext, size: number, prefix: number): SQL {
+  const ordered = sql`SELECT member_id FROM (${poolIds(target.from, at)})
     ORDER BY ${sampleKey(sql`member_id`, target.seed)}, member_id LIMIT ${prefix}`;
-  return sql`SELECT * FROM (${candidates(spec, now, sql`m.id IN (SELECT member_id FROM (${ordered}))`)}) WHERE reason IS NULL
+  return sql`SELECT * FROM (${candidates(spec, at, sql`m.id IN (SELECT member_id FROM (${ordered}))`)}) WHERE reason IS NULL
     ${sampleOrder(target.seed, size)}`;
 }
 
@@ -194,6 +200,7 @@ interface PreviewRow {
  * cost more than the questions. (sqld has no temporary tables, so a CTE it is.)
  */
 export async function previewAudience(db: Db, spec: AudienceSpec, now: number, exampleCount = 5): Promise<AudiencePreview> {
+  const at = await evaluationAt(db, now);
   const target = spec.target;
   const sampleLimit =
     target.type !== 'sample' ? null : target.size !== undefined ? target.size : sql`(SELECT CAST(round(count(*) * ${target.percent!} / 100.0) AS INTEGER) FROM c WHERE reason IS NULL)`;
@@ -202,7 +209,7 @@ export async function previewAudience(db: Db, spec: AudienceSpec, now: number, e
       ? sql`UNION ALL SELECT * FROM (SELECT 'excluded_id', reason, NULL, NULL, NULL, external_id, NULL FROM c WHERE reason IS NOT NULL ORDER BY reason, external_id)
         UNION ALL SELECT 'unknown_id', NULL, NULL, NULL, NULL, value, NULL FROM json_each(${JSON.stringify(target.ids)}) WHERE value NOT IN (SELECT external_id FROM members)`
       : sql``;
-  const rows = await db.all<PreviewRow>(sql`WITH c AS MATERIALIZED (${candidates(spec, now)}),
+  const rows = await db.all<PreviewRow>(sql`WITH c AS MATERIALIZED (${candidates(spec, at)}),
       included AS MATERIALIZED (SELECT * FROM c WHERE reason IS NULL ${target.type === 'sample' ? sampleOrder(target.seed, sampleLimit!) : sql``})
     SELECT 'group' AS kind, reason, preferred_locale, channel, count(*) AS n, NULL AS external_id, NULL AS time_zone FROM c GROUP BY reason, preferred_locale, channel
     UNION ALL SELECT 'included', NULL, preferred_locale, channel, count(*), NULL, NULL FROM included GROUP BY preferred_locale, channel
@@ -259,7 +266,11 @@ const ID_REPORT_LIMIT = 1000;
 
 /** Size of the eligible pool, needed before a percent sample can be drawn. */
 export async function eligiblePoolSize(db: Db, spec: AudienceSpec, now: number): Promise<number> {
-  const [row] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (${candidates(spec, now)}) WHERE reason IS NULL`);
+  return countEligible(db, spec, await evaluationAt(db, now));
+}
+
+async function countEligible(db: Db, spec: AudienceSpec, at: CompileContext): Promise<number> {
+  const [row] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (${candidates(spec, at)}) WHERE reason IS NULL`);
   return row?.n ?? 0;
 }
 
@@ -278,13 +289,14 @@ export async function storeAudience(db: Db, spec: AudienceSpec & { invitationId:
         FROM (${select}) WHERE ${guard}`)
     ).rowsAffected;
   const target = spec.target;
-  if (target.type !== 'sample') return insert(audience(spec, now));
-  const size = target.size ?? sampleSizeFor(target, await eligiblePoolSize(db, spec, now))!;
+  const at = await evaluationAt(db, now);
+  if (target.type !== 'sample') return insert(audience(spec, at));
+  const size = target.size ?? sampleSizeFor(target, await countEligible(db, spec, at))!;
   if (size === 0) return 0;
   for (let prefix = Math.ceil(size * 1.25) + 100; ; prefix *= 4) {
-    const stored = await insert(sampledAudience(spec, target, now, size, prefix));
+    const stored = await insert(sampledAudience(spec, target, at, size, prefix));
     if (stored >= size) return stored;
-    const [pool] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM members m WHERE ${poolPredicate(target.from, now)}`);
+    const [pool] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM members m WHERE ${poolPredicate(target.from, at)}`);
     if (prefix >= (pool?.n ?? 0)) return stored; // the whole pool was judged: fewer eligible members than asked
     await db.run(sql`DELETE FROM participations WHERE invitation_seq = ${invitationSeq(spec.invitationId)}`);
   }

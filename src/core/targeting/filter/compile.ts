@@ -1,8 +1,8 @@
-// Filter AST → one boolean SQL expression over `members m`. Every user value and attribute name is a
-// bound parameter; the only identifiers spliced into the text come from the fixed coreFields map.
-// Attribute and response conditions are uncorrelated member sets, so SQLite answers them from the
-// (key, value_text) / (key, type, value_num) / (chat_id, question, value) indexes once, instead of
-// once per member. Semantics: README.md, "Filter language".
+// Filter AST → one boolean SQL expression over `members m`. Every user value is a bound parameter;
+// the only identifiers spliced into the text come from the fixed coreFields map and from attribute
+// slot numbers (integers we assign, never the name). Response conditions are uncorrelated member
+// sets, answered from the (chat_id, question, value) index once instead of once per member;
+// attribute conditions test the member row's slot columns. Semantics: README.md, "Filter language".
 import { sql, type SQL } from 'drizzle-orm';
 import { chatInvitationSeqs } from '../../../db/invitation-seq.js';
 import {
@@ -16,11 +16,14 @@ import {
   type ResponseCondition,
   type ScalarValue,
 } from './ast.js';
+import { slotColumns, type AttributeSlots } from '../../members/attribute-slots.js';
 import { isoDateToEpoch } from './validate.js';
 
 export interface CompileContext {
   /** The instant the filter is evaluated at (epoch ms): "within last N days" and metrics count back from it. */
   now: number;
+  /** Where each profile attribute is stored (loadAttributeSlots). */
+  slots: AttributeSlots;
 }
 
 const DAY_MS = 86_400_000;
@@ -78,70 +81,85 @@ function compound(sets: MemberSet[], operator: SQL): MemberSet {
 const intersect = (sets: MemberSet[]) => compound(sets, sql` INTERSECT `);
 const union = (sets: MemberSet[]) => compound(sets, sql` UNION `);
 
-// ---- profile attributes (member_attributes rows: key, type, value_text, value_num) ----
+// ---- profile attributes (slot columns, see src/core/members/attribute-slots.ts) ----
+// A slot holds `value` (text for strings and dates, the number for numbers, 1/0 for booleans) and
+// `num` (1/0 for booleans, epoch ms for dates, NULL otherwise), so:
+//   string: value is text, num NULL     number: value is a number, num NULL
+//   boolean: value and num both 1/0     date: value is text, num set
+// The columns have no affinity, so a text never equals or orders among numbers by accident.
+// What a condition means is the same as before the slots: README.md, "Filter language".
 
-function hasAttribute(key: string, where?: SQL): MemberSet {
-  const rest = where ? sql` AND ${where}` : sql``;
-  return { set: sql`SELECT member_id FROM member_attributes WHERE key = ${key}${rest}` };
+interface Slot {
+  value: SQL;
+  num: SQL;
 }
 
-function attributeEquals(value: ScalarValue): SQL {
-  if (typeof value === 'string') return sql`value_text = ${value}`;
-  if (typeof value === 'number') return sql`type = 'number' AND value_num = ${value}`;
-  return sql`type = 'boolean' AND value_num = ${value ? 1 : 0}`;
+const isNumber = (s: Slot) => sql`typeof(${s.value}) IN ('integer', 'real') AND ${s.num} IS NULL`;
+const isBoolean = (s: Slot) => sql`typeof(${s.value}) = 'integer' AND ${s.num} IS NOT NULL`;
+const isDate = (s: Slot) => sql`typeof(${s.value}) = 'text' AND ${s.num} IS NOT NULL`;
+/** The attribute as text: booleans read true/false, numbers their decimal form. */
+const asText = (s: Slot) => sql`(CASE WHEN ${isBoolean(s)} THEN iif(${s.value}, 'true', 'false') ELSE CAST(${s.value} AS TEXT) END)`;
+
+function attributeEquals(s: Slot, value: ScalarValue): SQL {
+  if (typeof value === 'string') return sql`${asText(s)} = ${value}`;
+  if (typeof value === 'number') return sql`${s.value} = ${value} AND ${s.num} IS NULL`;
+  return sql`${s.value} = ${value ? 1 : 0} AND ${s.num} IS NOT NULL`;
 }
 
-function attributeOrder(op: ComparisonOp, value: ScalarValue): SQL {
+function attributeOrder(s: Slot, op: ComparisonOp, value: ScalarValue): SQL {
   if (typeof value === 'boolean') throw new Error(`${op} cannot compare booleans (validate filters before compiling)`);
-  if (typeof value === 'number') return sql`type = 'number' AND value_num ${operators[op]} ${value}`;
+  if (typeof value === 'number') return sql`${isNumber(s)} AND ${s.value} ${operators[op]} ${value}`;
   const epoch = isoDateToEpoch(value);
-  if (epoch !== undefined) return sql`type = 'date' AND value_num ${operators[op]} ${epoch}`;
-  return sql`value_text ${operators[op]} ${value}`;
+  if (epoch !== undefined) return sql`${isDate(s)} AND ${s.num} ${operators[op]} ${epoch}`;
+  return sql`${asText(s)} ${operators[op]} ${value}`;
 }
 
-function attributeIn(key: string, values: readonly ScalarValue[]): MemberSet {
+function attributeIn(s: Slot, values: readonly ScalarValue[]): SQL {
   const texts = [...new Set(values.filter((v): v is string => typeof v === 'string'))];
   const numbers = [...new Set(values.filter((v): v is number => typeof v === 'number'))];
   const flags = [...new Set(values.filter((v): v is boolean => typeof v === 'boolean').map((b) => (b ? 1 : 0)))];
-  // One subquery per type keeps each one a plain index lookup.
-  const parts: MemberSet[] = [];
-  if (texts.length > 0) parts.push(hasAttribute(key, sql`value_text IN (${list(texts)})`));
-  if (numbers.length > 0) parts.push(hasAttribute(key, sql`type = 'number' AND value_num IN (${list(numbers)})`));
-  if (flags.length > 0) parts.push(hasAttribute(key, sql`type = 'boolean' AND value_num IN (${list(flags)})`));
-  return union(parts);
+  const parts: SQL[] = [];
+  if (texts.length > 0) parts.push(sql`${asText(s)} IN (${list(texts)})`);
+  if (numbers.length > 0) parts.push(sql`(${s.value} IN (${list(numbers)}) AND ${s.num} IS NULL)`);
+  if (flags.length > 0) parts.push(sql`(${s.value} IN (${list(flags)}) AND ${s.num} IS NOT NULL)`);
+  return sql`(${sql.join(parts, sql` OR `)})`;
 }
 
-function compileAttribute(f: FieldCondition, now: number): Compiled {
-  const key = f.field;
+function compileAttribute(f: FieldCondition, ctx: CompileContext): SQL {
+  const slot = ctx.slots.get(f.field);
+  // A name no member has ever had: nobody has it set.
+  if (slot === undefined) return f.op === 'neq' || f.op === 'not_in' || f.op === 'is_not_set' ? sql`1` : sql`0`;
+  const columns = slotColumns(slot);
+  const s: Slot = { value: sql`m.${sql.identifier(columns.value)}`, num: sql`m.${sql.identifier(columns.num)}` };
   switch (f.op) {
     case 'eq':
-      return hasAttribute(key, attributeEquals(f.value));
+      return known(attributeEquals(s, f.value));
     case 'neq':
-      return not(hasAttribute(key, attributeEquals(f.value)));
+      return sql`NOT ${known(attributeEquals(s, f.value))}`;
     case 'in':
-      return attributeIn(key, f.values);
+      return known(attributeIn(s, f.values));
     case 'not_in':
-      return not(attributeIn(key, f.values));
+      return sql`NOT ${known(attributeIn(s, f.values))}`;
     case 'lt':
     case 'lte':
     case 'gt':
     case 'gte':
-      return hasAttribute(key, attributeOrder(f.op, f.value));
+      return known(attributeOrder(s, f.op, f.value));
     case 'between':
-      return hasAttribute(key, sql`${attributeOrder('gte', f.min)} AND ${attributeOrder('lte', f.max)}`);
+      return known(sql`${attributeOrder(s, 'gte', f.min)} AND ${attributeOrder(s, 'lte', f.max)}`);
     case 'before':
-      return hasAttribute(key, sql`type = 'date' AND value_num < ${requireDate(f.value)}`);
+      return known(sql`${isDate(s)} AND ${s.num} < ${requireDate(f.value)}`);
     case 'after':
-      return hasAttribute(key, sql`type = 'date' AND value_num > ${requireDate(f.value)}`);
+      return known(sql`${isDate(s)} AND ${s.num} > ${requireDate(f.value)}`);
     case 'within_last_days':
-      return hasAttribute(key, sql`type = 'date' AND value_num BETWEEN ${now - f.days * DAY_MS} AND ${now}`);
+      return known(sql`${isDate(s)} AND ${s.num} BETWEEN ${ctx.now - f.days * DAY_MS} AND ${ctx.now}`);
     case 'contains':
     case 'starts_with':
-      return hasAttribute(key, sql`value_text LIKE ${likePattern(f.value, f.op)} ESCAPE '\\'`);
+      return known(sql`${asText(s)} LIKE ${likePattern(f.value, f.op)} ESCAPE '\\'`);
     case 'is_set':
-      return hasAttribute(key);
+      return sql`${s.value} IS NOT NULL`;
     case 'is_not_set':
-      return not(hasAttribute(key));
+      return sql`${s.value} IS NULL`;
   }
 }
 
@@ -249,7 +267,7 @@ function compileNode(f: Filter, ctx: CompileContext): Compiled {
     case 'not':
       return not(compileNode(f.condition, ctx));
     case 'field':
-      return Object.hasOwn(coreFields, f.field) ? { where: compileColumn(f, f.field as CoreField, ctx.now) } : compileAttribute(f, ctx.now);
+      return Object.hasOwn(coreFields, f.field) ? { where: compileColumn(f, f.field as CoreField, ctx.now) } : { where: compileAttribute(f, ctx) };
     case 'response':
       return compileResponse(f);
     case 'participation':
@@ -266,7 +284,7 @@ export function compileFilter(f: Filter, ctx: CompileContext): SQL {
 
 /**
  * The members `f` matches as a `SELECT member_id …` over the indexes alone, when every condition in
- * it is index-backed (attributes, responses, and/or of them); null otherwise. Lets callers that
+ * it is index-backed (responses, and/or of them); null otherwise. Lets callers that
  * only need ids (e.g. the sample order) skip reading members rows.
  */
 export function compileFilterSet(f: Filter, ctx: CompileContext): SQL | null {
