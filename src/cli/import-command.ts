@@ -3,9 +3,10 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { Db } from '../db/client.js';
 import { importChats } from '../core/imports/chats-json.js';
-import { importCsv, type CsvImportKind } from '../core/imports/csv-import.js';
+import { importCsv, importMemberCsvRows, type CsvImportKind } from '../core/imports/csv-import.js';
 import { ImportFileError } from '../core/imports/rejections.js';
 import type { ImportArgs } from './import-args.js';
+import { memberRowsOnWorker } from './member-rows-thread.js';
 import { formatNothingImported, formatRejections, formatTimings } from './import-report.js';
 import { createProgress, formatCount, formatDuration, type ProgressStream } from './progress.js';
 import { errorSummary } from '../core/error-summary.js';
@@ -54,20 +55,33 @@ export async function runImport(db: Db, args: ImportArgs, io: ImportIo, opts: { 
 
 async function importCsvFile(db: Db, kind: CsvImportKind, args: ImportArgs, size: number, io: ImportIo, now: number, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
-  const stream = createReadStream(args.file, { encoding: 'utf8' });
   const progress = createProgress(kind, size, io.stderr);
   let result;
   try {
-    result = await importCsv(db, kind, stream, {
-      now,
-      skipInvalid: args.skipInvalid,
-      signal,
-      onProgress: (rows) => progress.update(rows, stream.bytesRead),
-      onPhase: (phase, rows) => progress.phase(`${phase === 'merge' ? 'merging' : 'checking members and chats of'} ${formatCount(rows)} rows…`),
-    });
+    if (kind === 'members') {
+      const reader = memberRowsOnWorker({ file: args.file, skipInvalid: args.skipInvalid });
+      result = await importMemberCsvRows(db, reader.events, {
+        now,
+        skipInvalid: args.skipInvalid,
+        signal,
+        onProgress: (rows) => progress.update(rows, reader.bytesRead()),
+      });
+    } else {
+      const stream = createReadStream(args.file, { encoding: 'utf8' });
+      try {
+        result = await importCsv(db, kind, stream, {
+          now,
+          skipInvalid: args.skipInvalid,
+          signal,
+          onProgress: (rows) => progress.update(rows, stream.bytesRead),
+          onPhase: (phase, rows) => progress.phase(`${phase === 'merge' ? 'merging' : 'checking members and chats of'} ${formatCount(rows)} rows…`),
+        });
+      } finally {
+        stream.destroy();
+      }
+    }
   } finally {
     progress.done();
-    stream.destroy();
   }
   const { rejected } = result;
   if (rejected.count > 0) io.stderr.write(formatRejections(rejected));

@@ -5,7 +5,12 @@ import { sql, type SQL } from 'drizzle-orm';
 // whole request, so 10,000 rows cost one statement instead of 10,000 round trips.
 
 export function jsonRowsSource(rowsJson: string[]): SQL {
-  return sql`(SELECT key AS line, value AS data FROM json_each(${`[${rowsJson.join(',')}]`}))`;
+  return jsonArraySource(`[${rowsJson.join(',')}]`);
+}
+
+/** The same from rows already joined into one JSON array text. */
+export function jsonArraySource(arrayJson: string): SQL {
+  return sql`(SELECT key AS line, value AS data FROM json_each(${arrayJson}))`;
 }
 
 export function stagedRowsSource(importId: string): SQL {

@@ -6,7 +6,7 @@ import { findUnknownReferences, responseRowJson } from '../responses/upsert.js';
 import { stagedRowsSource } from '../row-source.js';
 import { quote } from './cells.js';
 import { csvRecords } from './csv.js';
-import { importMemberRows, memberRowEvents } from './member-import.js';
+import { importMemberRows, memberRowEvents, type MemberRowEvent } from './member-import.js';
 import { ImportFileError, REPORTED_REJECTIONS, Rejections, type RejectedRow, type RowProblem } from './rejections.js';
 import { decodeResponse, parseResponseHeader } from './response-csv.js';
 import {
@@ -72,13 +72,15 @@ export async function importCsv(
   text: AsyncIterable<string> | Iterable<string>,
   opts: CsvImportOptions,
 ): Promise<CsvImportResult> {
-  if (kind === 'members') {
-    const events = memberRowEvents(text, { chunkRows: opts.chunkRows, skipInvalid: opts.skipInvalid });
-    const result = await importMemberRows(db, events, opts);
-    const { readMs, writeMs, commitMs } = result.timings;
-    return { kind, ...result, timings: { readMs, writeMs, checkMs: 0, mergeMs: commitMs } };
-  }
+  if (kind === 'members') return importMemberCsvRows(db, memberRowEvents(text, { chunkRows: opts.chunkRows, skipInvalid: opts.skipInvalid }), opts);
   return importResponses(db, text, opts);
+}
+
+/** A members import from rows read elsewhere (e.g. on another thread: src/cli/member-rows-thread.ts). */
+export async function importMemberCsvRows(db: Db, events: AsyncIterable<MemberRowEvent>, opts: CsvImportOptions): Promise<CsvImportResult> {
+  const result = await importMemberRows(db, events, opts);
+  const { readMs, writeMs, commitMs } = result.timings;
+  return { kind: 'members', ...result, timings: { readMs, writeMs, checkMs: 0, mergeMs: commitMs } };
 }
 
 async function importResponses(db: Db, text: AsyncIterable<string> | Iterable<string>, opts: CsvImportOptions): Promise<CsvImportResult> {

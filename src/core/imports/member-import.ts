@@ -5,7 +5,7 @@
 import type { Db } from '../../db/client.js';
 import { ensureAttributeSlots } from '../members/attribute-slots.js';
 import { memberRowJson, mergeMembersStatement } from '../members/upsert.js';
-import { jsonRowsSource } from '../row-source.js';
+import { jsonArraySource } from '../row-source.js';
 import { quote } from './cells.js';
 import { csvRecords } from './csv.js';
 import { decodeMember, parseMemberHeader } from './member-csv.js';
@@ -16,8 +16,9 @@ export type MemberRowEvent =
   | { type: 'header'; attributeNames: string[] }
   | {
       type: 'rows';
-      /** Row JSON for mergeMembersStatement; empty once an all-or-nothing import has a rejection. */
-      rows: string[];
+      /** A JSON array of rows for mergeMembersStatement; none once an all-or-nothing import has a rejection. */
+      rowsJson: string;
+      rowCount: number;
       /** Attribute names that hold a boolean or a date in these rows. */
       numKeys: string[];
       /** Rows rejected since the previous event (all of them: the receiver keeps the first few). */
@@ -44,7 +45,7 @@ export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<st
   let anyRejected = false;
   let rowsRead = 0;
   const take = (): MemberRowEvent => {
-    const event: MemberRowEvent = { type: 'rows', rows, numKeys: [...numKeys], rejected, rowsRead };
+    const event: MemberRowEvent = { type: 'rows', rowsJson: `[${rows.join(',')}]`, rowCount: rows.length, numKeys: [...numKeys], rejected, rowsRead };
     rows = [];
     numKeys = new Set();
     rejected = [];
@@ -125,11 +126,11 @@ export async function importMemberRows(db: Db, events: AsyncIterable<MemberRowEv
         if (event.type !== 'rows') continue;
         rowsRead = event.rowsRead;
         for (const row of event.rejected) rejected.add(row);
-        if (event.rows.length > 0 && (opts.skipInvalid || rejected.count === 0)) {
+        if (event.rowCount > 0 && (opts.skipInvalid || rejected.count === 0)) {
           const started = performance.now();
-          await tx.run(mergeMembersStatement(jsonRowsSource(event.rows), slots, opts.now, { withNums: new Set(event.numKeys) }));
+          await tx.run(mergeMembersStatement(jsonArraySource(event.rowsJson), slots, opts.now, { withNums: new Set(event.numKeys) }));
           timings.writeMs += performance.now() - started;
-          imported += event.rows.length;
+          imported += event.rowCount;
         }
         opts.onProgress?.(rowsRead);
       }
