@@ -81,20 +81,26 @@ export function slotNumber(value: string | number | boolean): number | undefined
   return typeof value === 'string' ? storedDateEpoch(value) : undefined;
 }
 
+/** JSON paths, in a row, of its attributes object and of their slot numbers (see slotNumber). */
+export interface SlotSources {
+  attributes: string;
+  nums: string;
+}
+
 /**
- * `SET`/`SELECT` expressions writing every slot from a row source's JSON `data`: the value from
- * `data.attributes`, the number from `data.nums` (see memberRowJson). `withNums` lists the names that
- * may have one; the others get NULL without reading JSON (an import writes 1M rows).
+ * Column list and values writing every slot from a row's JSON `data`: the value from the
+ * attributes object, the number from the nums object. `withNums` lists the names that may have
+ * one; the others get NULL without reading JSON (an import writes 1M rows).
  */
-export function slotValues(slots: AttributeSlots, data: SQL, withNums: ReadonlySet<string> | 'all'): { columns: SQL[]; values: SQL[] } {
+export function slotValues(slots: AttributeSlots, data: SQL, from: SlotSources, withNums: ReadonlySet<string> | 'all'): { columns: SQL[]; values: SQL[] } {
   const columns: SQL[] = [];
   const values: SQL[] = [];
   for (const [key, slot] of slots) {
     const { value, num } = slotColumns(slot);
     columns.push(sql`${sql.identifier(value)}`, sql`${sql.identifier(num)}`);
     values.push(
-      sql`${data} ->> ${`$.attributes."${key}"`}`,
-      withNums === 'all' || withNums.has(key) ? sql`${data} ->> ${`$.nums."${key}"`}` : sql`NULL`,
+      sql`${data} ->> ${`${from.attributes}."${key}"`}`,
+      withNums === 'all' || withNums.has(key) ? sql`${data} ->> ${`${from.nums}."${key}"`}` : sql`NULL`,
     );
   }
   return { columns, values };
@@ -117,7 +123,7 @@ export async function backfillAttributeSlots(db: Db): Promise<void> {
 export async function rebuildAttributeSlots(db: Db): Promise<void> {
   const names = await db.all<{ key: string }>(sql`SELECT DISTINCT j.key FROM members, json_each(members.attributes) AS j`);
   const slots = await ensureAttributeSlots(db, names.map((n) => n.key));
-  const written = slotValues(slots, sql`data`, 'all');
+  const written = slotValues(slots, sql`data`, { attributes: '$.attributes', nums: '$.nums' }, 'all');
   const assignments = written.columns.map((column, i) => sql`${column} = ${written.values[i]!}`);
   for (let after = 0; ; ) {
     const page = await db.all<{ id: number; attributes: string }>(

@@ -5,8 +5,10 @@ import { ensureAttributeSlots, slotNumber, slotValues, type AttributeSlots } fro
 import type { MemberInput } from './input.js';
 
 /**
- * The JSON shape a member row travels in, into json_each(): the input, plus `nums`, the slot
- * numbers of its booleans and dates, whose names are added to `numKeys` when given.
+ * The JSON a member row travels in, into json_each(): an array, not an object, because an import
+ * writes a million of them and libSQL parses each (positions instead of keys: ~30% less JSON).
+ * The last element, `nums`, holds the slot numbers of its booleans and dates (see
+ * attribute-slots.ts), whose names are added to `numKeys` when given.
  */
 export function memberRowJson(m: MemberInput, numKeys?: Set<string>): string {
   let nums: Record<string, number> | undefined;
@@ -16,18 +18,13 @@ export function memberRowJson(m: MemberInput, numKeys?: Set<string>): string {
     (nums ??= {})[key] = n;
     numKeys?.add(key);
   }
-  return JSON.stringify({
-    id: m.id,
-    email: m.email ?? null,
-    phone: m.phone ?? null,
-    preferred_locale: m.preferredLocale ?? null,
-    timezone: m.timezone,
-    preferred_channel: m.preferredChannel ?? null,
-    subscribed: m.subscribed ? 1 : 0,
-    attributes: m.attributes,
-    ...(nums && { nums }),
-  });
+  const row = [m.id, m.email ?? null, m.phone ?? null, m.preferredLocale ?? null, m.timezone, m.preferredChannel ?? null, m.subscribed ? 1 : 0, m.attributes];
+  if (nums) row.push(nums);
+  return JSON.stringify(row);
 }
+
+/** Where memberRowJson puts each field. */
+const at = { id: '$[0]', email: '$[1]', phone: '$[2]', locale: '$[3]', timezone: '$[4]', channel: '$[5]', subscribed: '$[6]', attributes: '$[7]', nums: '$[8]' };
 
 export interface MergeOptions {
   /** Names whose values may be booleans or dates (default: any); see slotValues. */
@@ -42,7 +39,7 @@ export interface MergeOptions {
  * the providers, and an import must never undo them.
  */
 export function mergeMembersStatement(source: SQL, slots: AttributeSlots, now: number, options: MergeOptions = {}): SQL {
-  const slot = slotValues(slots, sql`data`, options.withNums ?? 'all');
+  const slot = slotValues(slots, sql`data`, { attributes: at.attributes, nums: at.nums }, options.withNums ?? 'all');
   const slotInsert = slot.columns.map((c) => sql`, ${c}`);
   const slotSelect = slot.values.map((v) => sql`, ${v}`);
   const slotUpdate = slot.columns.map((c) => sql`, ${c} = excluded.${c}`);
@@ -52,10 +49,10 @@ export function mergeMembersStatement(source: SQL, slots: AttributeSlots, now: n
     WITH rows AS MATERIALIZED (SELECT jsonb(data) AS data FROM ${source})
     INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, preferred_channel,
                          subscribed, unsubscribed_at, attributes, created_at, updated_at${sql.join(slotInsert)})
-    SELECT data ->> '$.id', data ->> '$.email', data ->> '$.phone', data ->> '$.preferred_locale',
-           data ->> '$.timezone', data ->> '$.preferred_channel', data ->> '$.subscribed',
-           CASE WHEN data ->> '$.subscribed' = 0 THEN ${now} END,
-           data -> '$.attributes', ${now}, ${now}${sql.join(slotSelect)}
+    SELECT data ->> ${at.id}, data ->> ${at.email}, data ->> ${at.phone}, data ->> ${at.locale},
+           data ->> ${at.timezone}, data ->> ${at.channel}, data ->> ${at.subscribed},
+           CASE WHEN data ->> ${at.subscribed} = 0 THEN ${now} END,
+           data -> ${at.attributes}, ${now}, ${now}${sql.join(slotSelect)}
     FROM rows
     WHERE true
     ON CONFLICT (external_id) DO UPDATE SET

@@ -38,7 +38,7 @@ function isLeapYear(y: number): boolean {
 }
 
 function daysInMonth(y: number, month: number): number {
-  return month === 2 ? (isLeapYear(y) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 2 ? (isLeapYear(y) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**
@@ -46,23 +46,30 @@ function daysInMonth(y: number, month: number): number {
  * day, e.g. 2024-02-30). A date is UTC midnight; a date-time without zone is UTC.
  */
 export function isoDateToEpoch(text: string): number | undefined {
+  // Called for every date cell of an import (1M rows): plain numbers, no Date object.
   const m = isoDatePattern.exec(text);
   if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = m[4] === undefined ? 0 : Number(m[4]);
+  const minute = m[5] === undefined ? 0 : Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const zone = m[8] ?? 'Z';
+  const zone = m[8];
   let offset = 0;
-  if (zone !== 'Z') {
-    const [oh, om] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
+  if (zone !== undefined && zone !== 'Z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(4, 6));
     if (oh > 23 || om > 59) return undefined;
     offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
   }
-  // Date.UTC maps years 0-99 to 1900-1999; setting the year afterwards keeps 0000-0099 exact.
-  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, Number((m[7] ?? '').padEnd(3, '0'))));
-  date.setUTCFullYear(year);
-  return date.getTime() - offset;
+  const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
+  // Date.UTC reads years 0-99 as 1900-1999: take the same day 400 years later (a whole
+  // Gregorian cycle, 146,097 days) and step back.
+  const utc = year < 100 ? Date.UTC(year + 400, month - 1, day, hour, minute, second, ms) - 146_097 * 86_400_000 : Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return utc - offset;
 }
 
 type ValueKind = 'number' | 'boolean' | 'date' | 'text';
