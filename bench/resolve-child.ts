@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { invitationSeq } from '../src/db/invitation-seq.js';
 import { storeAudience } from '../src/core/targeting/audience.js';
+import { loadAttributeSlots, slotColumns } from '../src/core/members/attribute-slots.js';
 import { openDatabase, tuneEmbeddedFile } from '../src/db/open.js';
 import { peakRssMb as peakRss } from './rss.js';
 import { benchSpec } from './targeting.js';
@@ -33,12 +34,13 @@ const peakRssMb = peakRss();
 // plain table (no index, no exclusion rules): what the database does at the least.
 await db.run(sql`DROP TABLE IF EXISTS bench_floor`);
 await db.run(sql`CREATE TABLE bench_floor (invitation_seq INTEGER NOT NULL, member_id INTEGER NOT NULL, token TEXT NOT NULL)`);
+const age = slotColumns((await loadAttributeSlots(db)).get('age')!);
 const floorStarted = performance.now();
 if (mode === 'all') {
   await db.run(sql`INSERT INTO bench_floor SELECT 1, id, lower(hex(randomblob(16))) FROM members`);
 } else {
   await db.run(sql`INSERT INTO bench_floor SELECT 1, id, lower(hex(randomblob(16))) FROM members
-    WHERE id IN (SELECT member_id FROM member_attributes WHERE key = 'age' AND type = 'number' AND value_num >= 18) ORDER BY random() LIMIT 10000`);
+    WHERE ${sql.identifier(age.value)} >= 18 AND typeof(${sql.identifier(age.value)}) = 'integer' ORDER BY random() LIMIT 10000`);
 }
 const floorMs = performance.now() - floorStarted;
 await db.run(sql`DROP TABLE bench_floor`);

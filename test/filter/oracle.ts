@@ -48,7 +48,7 @@ function storedDate(s: string): number | null {
   return Date.parse(iso);
 }
 
-// ---- typed attributes (what member_attributes holds) ----
+// ---- typed attributes (what the slot columns hold) ----
 
 interface Typed {
   type: 'string' | 'number' | 'boolean' | 'date';

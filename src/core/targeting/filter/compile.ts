@@ -100,8 +100,14 @@ const isDate = (s: Slot) => sql`typeof(${s.value}) = 'text' AND ${s.num} IS NOT 
 /** The attribute as text: booleans read true/false, numbers their decimal form. */
 const asText = (s: Slot) => sql`(CASE WHEN ${isBoolean(s)} THEN iif(${s.value}, 'true', 'false') ELSE CAST(${s.value} AS TEXT) END)`;
 
+/**
+ * Whether `text` could be how a number or boolean reads (asText). When not, only a text value can
+ * equal it and the plain column comparison is enough, which a scan of 1M members does faster.
+ */
+const couldBeNonText = (text: string) => /^[-+.\d]/.test(text) || text === 'true' || text === 'false';
+
 function attributeEquals(s: Slot, value: ScalarValue): SQL {
-  if (typeof value === 'string') return sql`${asText(s)} = ${value}`;
+  if (typeof value === 'string') return couldBeNonText(value) ? sql`${asText(s)} = ${value}` : sql`${s.value} = ${value}`;
   if (typeof value === 'number') return sql`${s.value} = ${value} AND ${s.num} IS NULL`;
   return sql`${s.value} = ${value ? 1 : 0} AND ${s.num} IS NOT NULL`;
 }
@@ -119,7 +125,7 @@ function attributeIn(s: Slot, values: readonly ScalarValue[]): SQL {
   const numbers = [...new Set(values.filter((v): v is number => typeof v === 'number'))];
   const flags = [...new Set(values.filter((v): v is boolean => typeof v === 'boolean').map((b) => (b ? 1 : 0)))];
   const parts: SQL[] = [];
-  if (texts.length > 0) parts.push(sql`${asText(s)} IN (${list(texts)})`);
+  if (texts.length > 0) parts.push(texts.some(couldBeNonText) ? sql`${asText(s)} IN (${list(texts)})` : sql`${s.value} IN (${list(texts)})`);
   if (numbers.length > 0) parts.push(sql`(${s.value} IN (${list(numbers)}) AND ${s.num} IS NULL)`);
   if (flags.length > 0) parts.push(sql`(${s.value} IN (${list(flags)}) AND ${s.num} IS NOT NULL)`);
   return sql`(${sql.join(parts, sql` OR `)})`;
