@@ -18,6 +18,7 @@ import { postmarkEmailProvider } from '../src/providers/postmark.js';
 import { twilioSmsProvider } from '../src/providers/twilio.js';
 import { feedbackChat } from '../test/support/community.js';
 import { peakRssMb } from './rss.js';
+import { ensureAttributeSlots, slotColumns } from '../src/core/members/attribute-slots.js';
 
 const url = process.env.DATABASE_URL!;
 const providerUrl = process.env.PROVIDER_URL!;
@@ -44,11 +45,12 @@ const deps: DeliveryDeps = {
 async function addMembers(count: number): Promise<void> {
   const now = Date.now();
   const chunk = 200_000;
+  const firstName = sql.identifier(slotColumns((await ensureAttributeSlots(db, ['first_name'])).get('first_name')!).value);
   for (let from = 0; from < count; from += chunk) {
     await db.run(sql`WITH RECURSIVE n(i) AS (SELECT CAST(${from} AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i < ${Math.min(from + chunk, count) - 1})
-      INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, subscribed, attributes, created_at, updated_at)
+      INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, subscribed, created_at, updated_at, ${firstName})
       SELECT 'b' || printf('%07d', i), 'member' || i || '@example.com', '+1416' || printf('%07d', i), 'en-US', 'America/Toronto', 1,
-        json_object('first_name', 'Name' || (i % 997)), ${now}, ${now}
+        ${now}, ${now}, 'Name' || (i % 997)
       FROM n`);
   }
 }

@@ -71,13 +71,11 @@ async function importFloor(url: string, prefix = 'f'): Promise<number> {
       v AS (SELECT i, 'Name' || (i % 997) AS first_name, json_extract('["CA","US","FR","GB","DE","MX","BR","AU"]', '$[' || (i % 8) || ']') AS country,
         18 + i % 60 AS age, json_extract('["free","pro","team"]', '$[' || (i % 3) || ']') AS plan, iif(i % 10 = 0, 1, 0) AS vip,
         '2024-0' || (1 + i % 9) || '-15' AS signup_date, (i % 1000) / 10.0 AS score, '0' || (1000 + i % 9000) AS zip FROM n)
-    INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, subscribed, attributes, created_at, updated_at,
+    INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, subscribed, created_at, updated_at,
       ${column('first_name', 'value')}, ${column('country', 'value')}, ${column('age', 'value')}, ${column('plan', 'value')},
       ${column('vip', 'value')}, ${column('vip', 'num')}, ${column('signup_date', 'value')}, ${column('signup_date', 'num')},
       ${column('score', 'value')}, ${column('zip', 'value')})
     SELECT ${prefix} || printf('%07d', i), ${prefix} || i || '@example.com', '+1555' || printf('%07d', i), 'en-US', 'America/Toronto', 1,
-      json_object('first_name', first_name, 'country', country, 'age', age, 'plan', plan, 'vip', json(iif(vip, 'true', 'false')),
-        'signup_date', signup_date, 'score', score, 'zip', zip),
       ${NOW}, ${NOW}, first_name, country, age, plan, vip, vip, signup_date, unixepoch(signup_date) * 1000, score, zip
     FROM v`);
   }

@@ -59,8 +59,8 @@ export const members = sqliteTable(
     smsOptOutAt: integer('sms_opt_out_at'),
     smsSuppressedAt: integer('sms_suppressed_at'),
     smsSuppressionReason: text('sms_suppression_reason'),
-    // JSON object of profile attributes: what the API returns and messages render. Filters read
-    // the typed slot columns beside it (see attributeSlots).
+    // Legacy, always '{}' since migrations/0006: profile attributes live in the slot columns (see
+    // attributeSlots; attributesJson rebuilds the object). Kept for the one backfill that reads it.
     attributes: text('attributes', { mode: 'json' })
       .$type<Record<string, string | number | boolean>>()
       .notNull()

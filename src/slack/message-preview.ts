@@ -1,6 +1,5 @@
 // "Preview message" and "Send test": the form's message rendered for an example member of its
 // audience, in the engagement locale, with the chat's branding for that locale.
-import { eq } from 'drizzle-orm';
 import { getChat } from '../core/chats/service.js';
 import type { CoreDeps } from '../core/deps.js';
 import { previewUnsavedAudience } from '../core/invitations/preview.js';
@@ -9,7 +8,7 @@ import { renderTemplate } from '../core/messages/render.js';
 import { engagementLocale, messageTemplatesFor, sampleLink } from '../core/invitations/prepare.js';
 import type { InvitationCreateInput } from '../core/invitations/input.js';
 import { localDateTimePattern, zonedLocalToInstant } from '../core/time.js';
-import { members } from '../db/schema.js';
+import { findMember } from '../core/members/find.js';
 
 export interface RenderedPreview {
   /** The example member's external id, or null when the audience is empty (fallbacks are shown). */
@@ -34,7 +33,7 @@ export async function renderPreview(deps: CoreDeps, input: InvitationCreateInput
     examples: 1,
   });
   const exampleId = audience.examples[0]?.id;
-  const [member] = exampleId ? await deps.db.select().from(members).where(eq(members.externalId, exampleId)) : [];
+  const member = exampleId ? await findMember(deps.db, exampleId) : undefined;
   const displayName = branding?.displayName ?? chat.name;
   const memberZone = member?.timeZone ?? 'UTC';
   // A member-local close time is a wall-clock time in the member's own zone.
@@ -49,7 +48,7 @@ export async function renderPreview(deps: CoreDeps, input: InvitationCreateInput
       chatName: displayName,
       link: sampleLink(deps.settings.publicBaseUrl),
       closesAt,
-      member: { timeZone: memberZone, attributes: (member?.attributes as Record<string, unknown> | undefined) ?? {} },
+      member: { timeZone: memberZone, attributes: member?.attributes ?? {} },
     });
   const channel = input.message.channel;
   const preview: RenderedPreview = {

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { importCsv, type CsvImportKind, type CsvImportOptions } from '../../src/core/imports/csv-import.js';
+import { attributesJson, loadAttributeSlots } from '../../src/core/members/attribute-slots.js';
 
 export const NOW = Date.parse('2026-11-01T12:00:00Z');
 export const DAY = 86_400_000;
@@ -30,7 +31,9 @@ export interface MemberRow {
 }
 
 export async function members(db: Db, prefix: string): Promise<MemberRow[]> {
-  return db.all<MemberRow>(sql`SELECT * FROM members WHERE external_id LIKE ${`${prefix}%`} ORDER BY external_id`);
+  const attributes = attributesJson(await loadAttributeSlots(db), sql`members`);
+  const rows = await db.all<MemberRow & { rebuilt: string }>(sql`SELECT *, ${attributes} AS rebuilt FROM members WHERE external_id LIKE ${`${prefix}%`} ORDER BY external_id`);
+  return rows.map(({ rebuilt, ...row }) => ({ ...row, attributes: rebuilt }));
 }
 
 export async function stagedRows(db: Db): Promise<number> {

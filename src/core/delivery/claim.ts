@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { randomId } from '../ids.js';
+import { attributesJson, loadAttributeSlots } from '../members/attribute-slots.js';
 
 export interface ClaimedRow {
   id: number;
@@ -17,7 +18,7 @@ export interface ClaimedRow {
   email: string | null;
   phone: string | null;
   time_zone: string;
-  attributes: string;
+  attributes: Record<string, unknown>;
   subscribed: number;
   email_opt_out_at: number | null;
   email_suppressed_at: number | null;
@@ -25,7 +26,7 @@ export interface ClaimedRow {
   sms_suppressed_at: number | null;
 }
 
-type Packed = [number, number, number, 'email' | 'sms', number, string, number | null, string | null, string | null, string, string, number, number | null, number | null, number | null, number | null];
+type Packed = [number, number, number, 'email' | 'sms', number, string, number | null, string | null, string | null, string, Record<string, unknown>, number, number | null, number | null, number | null, number | null];
 
 function unpack(r: Packed): ClaimedRow {
   return {
@@ -63,6 +64,7 @@ export async function claimBatch(db: Db, opts: { invitationSeq: number; runnerId
   // claim itself, so a pause takes effect at the next batch without a read of its own.
   const sending = sql`EXISTS (SELECT 1 FROM invitations WHERE seq = ${seq} AND status = 'open' AND paused_at IS NULL)`;
   const due = sql`SELECT id FROM deliveries WHERE invitation_seq = ${seq} AND state = 'queued' AND due_at <= ${now} AND ${sending} ORDER BY due_at LIMIT ${opts.size}`;
+  const attributes = attributesJson(await loadAttributeSlots(db), sql`m`);
   const [, , [packed]] = await db.batch([
     db.run(sql`INSERT INTO send_batches (id, invitation_seq, runner, claimed_at, lease_until, state)
       SELECT ${batchId}, ${seq}, ${opts.runnerId}, ${now}, ${now + opts.leaseMs}, 'claimed' WHERE EXISTS (${due})`),
@@ -70,7 +72,7 @@ export async function claimBatch(db: Db, opts: { invitationSeq: number; runnerId
     // One row holding a JSON array: the client builds an object per row and column, which cost ten
     // times the query itself (measured: 40 ms against 4 ms for 500 rows).
     db.all<{ rows: string | null }>(sql`SELECT json_group_array(json_array(d.id, d.member_id, d.step, d.channel, d.attempts, p.token, p.completed_at,
-        m.email, m.phone, m.time_zone, m.attributes, m.subscribed, m.email_opt_out_at, m.email_suppressed_at, m.sms_opt_out_at, m.sms_suppressed_at)) AS rows
+        m.email, m.phone, m.time_zone, ${attributes}, m.subscribed, m.email_opt_out_at, m.email_suppressed_at, m.sms_opt_out_at, m.sms_suppressed_at)) AS rows
       FROM deliveries d
       JOIN participations p ON p.invitation_seq = d.invitation_seq AND p.member_id = d.member_id
       JOIN members m ON m.id = d.member_id

@@ -122,13 +122,7 @@ function preflight(deps: DeliveryDeps, inv: Invitation, row: ClaimedRow, now: nu
 }
 
 function recipientOf(row: ClaimedRow): Recipient {
-  let attributes: Record<string, unknown> = {};
-  try {
-    attributes = JSON.parse(row.attributes) as Record<string, unknown>;
-  } catch {
-    // A malformed attribute blob renders placeholders with their fallbacks.
-  }
-  return { deliveryId: row.id, step: row.step, token: row.token, email: row.email, phone: row.phone, timeZone: row.time_zone, attributes };
+  return { deliveryId: row.id, step: row.step, token: row.token, email: row.email, phone: row.phone, timeZone: row.time_zone, attributes: row.attributes };
 }
 
 function outcomeOf(deps: DeliveryDeps, row: ClaimedRow, result: SendOutcome, channels: Channels, now: number): RowOutcome {

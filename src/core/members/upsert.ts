@@ -48,11 +48,11 @@ export function mergeMembersStatement(source: SQL, slots: AttributeSlots, now: n
   return sql`
     WITH rows AS MATERIALIZED (SELECT jsonb(data) AS data FROM ${source})
     INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, preferred_channel,
-                         subscribed, unsubscribed_at, attributes, created_at, updated_at${sql.join(slotInsert)})
+                         subscribed, unsubscribed_at, created_at, updated_at${sql.join(slotInsert)})
     SELECT data ->> ${at.id}, data ->> ${at.email}, data ->> ${at.phone}, data ->> ${at.locale},
            data ->> ${at.timezone}, data ->> ${at.channel}, data ->> ${at.subscribed},
            CASE WHEN data ->> ${at.subscribed} = 0 THEN ${now} END,
-           data -> ${at.attributes}, ${now}, ${now}${sql.join(slotSelect)}
+           ${now}, ${now}${sql.join(slotSelect)}
     FROM rows
     WHERE true
     ON CONFLICT (external_id) DO UPDATE SET
@@ -66,7 +66,6 @@ export function mergeMembersStatement(source: SQL, slots: AttributeSlots, now: n
         WHEN members.subscribed = 0 THEN members.unsubscribed_at
         ELSE excluded.updated_at END,
       subscribed = excluded.subscribed,
-      attributes = excluded.attributes,
       updated_at = excluded.updated_at${sql.join(slotUpdate)}`;
 }
 

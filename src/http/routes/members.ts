@@ -1,20 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
 import type { CoreDeps } from '../../core/deps.js';
 import { NotFoundError } from '../../core/errors.js';
+import { findMember } from '../../core/members/find.js';
 import { memberBulkInput, memberInput } from '../../core/members/input.js';
 import { upsertMembers } from '../../core/members/upsert.js';
 import { responseBulkInput } from '../../core/responses/input.js';
 import { upsertResponses } from '../../core/responses/upsert.js';
 import { externalId } from '../../core/validators.js';
-import { members } from '../../db/schema.js';
 import { createRouter, errorResponses, json, jsonBody, notFound } from '../router.js';
 import { memberSchema, memberView } from '../views.js';
 
 const idParam = z.object({ id: externalId });
 
 async function getMember(deps: CoreDeps, id: string) {
-  const [row] = await deps.db.select().from(members).where(eq(members.externalId, id));
+  const row = await findMember(deps.db, id);
   if (!row) throw new NotFoundError('member', id);
   return row;
 }
