@@ -3,6 +3,7 @@
 // it costs an import nothing beyond writing the row (see attributeSlots in src/db/schema.ts).
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { ValidationError } from '../errors.js';
 import { isoDateToEpoch } from '../targeting/filter/validate.js';
 
 /** Attribute name → slot number. */
@@ -11,11 +12,14 @@ export type AttributeSlots = ReadonlyMap<string, number>;
 /** Two columns a slot; SQLite allows 2,000 columns a table. */
 export const MAX_ATTRIBUTE_NAMES = 500;
 
-export class AttributeLimitError extends Error {
-  constructor(readonly names: string[]) {
+/** New names that would take the workspace past MAX_ATTRIBUTE_NAMES (422, each name a field). */
+export class AttributeLimitError extends ValidationError {
+  constructor(readonly names: string[], inUse: number) {
     super(
-      `cannot add attribute ${names.map((n) => JSON.stringify(n)).join(', ')}: the workspace already uses ` +
-        `the most attribute names it may have (${MAX_ATTRIBUTE_NAMES})`,
+      names.map((name) => ({
+        path: `attributes.${name}`,
+        message: `a new attribute name, but the workspace already uses ${inUse} of the ${MAX_ATTRIBUTE_NAMES} it may have`,
+      })),
     );
   }
 }
@@ -41,7 +45,7 @@ export async function ensureAttributeSlots(db: Db, keys: Iterable<string>): Prom
     const slots = await loadAttributeSlots(db);
     const missing = [...new Set(keys)].filter((k) => !slots.has(k)).sort();
     if (missing.length === 0) return slots;
-    if (slots.size + missing.length > MAX_ATTRIBUTE_NAMES) throw new AttributeLimitError(missing);
+    if (slots.size + missing.length > MAX_ATTRIBUTE_NAMES) throw new AttributeLimitError(missing, slots.size);
     let next = Math.max(0, ...slots.values()) + 1;
     const statements = missing.flatMap((key) => {
       const { value, num } = slotColumns(next++);
