@@ -70,6 +70,8 @@ const storedDateForm = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:(\
 
 /** Epoch ms of an attribute value that is a date, or undefined. */
 export function storedDateEpoch(text: string): number | undefined {
+  // Most strings are not dates; an import asks for every string cell (5M times for 1M rows).
+  if (text.length < 10 || text.charCodeAt(4) !== 45 /* - */) return undefined;
   const m = storedDateForm.exec(text);
   if (!m) return undefined;
   if (m[3] !== undefined && m[2]!.length !== 8) return undefined;
