@@ -2,10 +2,39 @@ import { sql, type SQL } from 'drizzle-orm';
 
 // Bulk writes hand libSQL a "row source": a FROM item with columns `line` (where the row came
 // from: array index or file line) and `data` (the row as JSON). One bound parameter carries a
-// whole request, so 10,000 rows cost one statement instead of 10,000 round trips.
+// whole request (or a few: see MAX_JSON_ARGUMENT_BYTES), so 10,000 rows cost one statement
+// instead of 10,000 round trips.
+
+/**
+ * The most UTF-8 bytes one JSON argument may carry. sqld refuses a string argument over about 5 MB
+ * (measured: 5,000,000 bytes accepted, 5,050,000 refused with "string or blob too big"), while
+ * several arguments of 4 MB in one statement pass; so larger row sets travel in several.
+ */
+export const MAX_JSON_ARGUMENT_BYTES = 4_000_000;
+
+const nonAscii = /[^\x00-\x7f]/;
+
+/** UTF-8 length of `text`: its length when ASCII, the usual case, without encoding it. */
+export function utf8Length(text: string): number {
+  return nonAscii.test(text) ? new TextEncoder().encode(text).length : text.length;
+}
 
 export function jsonRowsSource(rowsJson: string[]): SQL {
-  return jsonArraySource(`[${rowsJson.join(',')}]`);
+  const parts: SQL[] = [];
+  let start = 0;
+  let bytes = 2;
+  const part = (end: number) => sql`SELECT key + ${start} AS line, value AS data FROM json_each(${`[${rowsJson.slice(start, end).join(',')}]`})`;
+  for (let i = 0; i < rowsJson.length; i++) {
+    const size = utf8Length(rowsJson[i]!) + 1;
+    if (i > start && bytes + size > MAX_JSON_ARGUMENT_BYTES) {
+      parts.push(part(i));
+      start = i;
+      bytes = 2;
+    }
+    bytes += size;
+  }
+  parts.push(part(rowsJson.length));
+  return sql`(${sql.join(parts, sql` UNION ALL `)})`;
 }
 
 /** The same from rows already joined into one JSON array text. */

@@ -50,6 +50,16 @@ describeEachDatabase('members and responses API', (get) => {
     ]);
   });
 
+  it('bulk-upserts members whose JSON is larger than a libSQL server takes in one argument (5 MB)', async () => {
+    const { call } = testApp(get().db);
+    // 10,000 × ~1,300 characters of JSON, with non-ASCII text (2 bytes a character in UTF-8): ~16 MB.
+    const members = Array.from({ length: 10_000 }, (_, i) => member(`big-${i}`, { attributes: { bio: `${'é'.repeat(600)}${i}` } }));
+    const res = await call('POST', '/api/members/bulk', { members });
+    expect(res.status).toBe(200);
+    expect(await count('members')).toBe(10_000);
+    expect((await call('GET', '/api/members/big-9999')).body.attributes).toEqual({ bio: `${'é'.repeat(600)}9999` });
+  }, 60_000);
+
   it('writes nothing when one member of a bulk request is invalid, and names it', async () => {
     const { call } = testApp(get().db);
     const members = Array.from({ length: 500 }, (_, i) => member(`m-${i}`));

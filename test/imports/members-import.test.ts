@@ -151,6 +151,16 @@ describeEachDatabase('members CSV import', (get) => {
     expect(await stagedRows(db)).toBe(0);
   });
 
+  it('writes a file whose rows add up to more than one libSQL argument holds (5 MB) in several statements', async () => {
+    const { db } = get();
+    const long = 'ü'.repeat(1_500);
+    const rows = Array.from({ length: 3_000 }, (_, i) => `lg-${i},,,,,,${long}${i}`);
+    const result = await importText(db, 'members', [`${MEMBER_HEADER},bio`, ...rows]);
+    expect(result).toMatchObject({ imported: 3_000, committed: true });
+    const stored = await members(db, 'lg-2999');
+    expect(JSON.parse(stored[0]!.attributes)).toEqual({ bio: `${long}2999` });
+  }, 60_000);
+
   it('reads quoted fields and multi-line values, with line numbers from where each row starts', async () => {
     const { db } = get();
     const result = await importText(db, 'members', [

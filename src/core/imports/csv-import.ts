@@ -117,7 +117,7 @@ async function importResponses(db: Db, text: AsyncIterable<string> | Iterable<st
         else {
           // Even after a rejection: the report also lists unknown members and chats.
           chunk.add(record.line, row);
-          if (chunk.size >= chunkRows) await flush();
+          if (chunk.size >= chunkRows || chunk.full) await flush();
         }
       }
       opts.onProgress?.(rowsRead);

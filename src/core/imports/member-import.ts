@@ -5,7 +5,7 @@
 import type { Db } from '../../db/client.js';
 import { ensureAttributeSlots } from '../members/attribute-slots.js';
 import { memberRowJson, mergeMembersStatement } from '../members/upsert.js';
-import { jsonArraySource } from '../row-source.js';
+import { jsonArraySource, MAX_JSON_ARGUMENT_BYTES, utf8Length } from '../row-source.js';
 import { quote } from './cells.js';
 import { csvRecords } from './csv.js';
 import { decodeMember, parseMemberHeader } from './member-csv.js';
@@ -35,11 +35,14 @@ export interface MemberRowOptions {
 
 /** Reads and validates a members CSV, in chunks of row JSON. Throws ImportFileError for a bad header or CSV. */
 export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<string>, opts: MemberRowOptions = {}): AsyncGenerator<MemberRowEvent> {
-  const chunkRows = opts.chunkRows ?? 5000;
+  // Usually the byte cap ends a chunk first (~16,000 rows of 250 bytes): on 1M rows such chunks
+  // wrote faster than 5,000-row ones, on sqld above all (one request each; 18.5 s against 21.1 s).
+  const chunkRows = opts.chunkRows ?? 20_000;
   let columns: ReturnType<typeof parseMemberHeader> | undefined;
   // A second row for the same id is almost always a mistake in the file; say so instead of letting the last one win.
   const lineOfId = new Map<string, number>();
   let rows: string[] = [];
+  let bytes = 2;
   let numKeys = new Set<string>();
   let rejected: RejectedRow[] = [];
   let anyRejected = false;
@@ -47,6 +50,7 @@ export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<st
   const take = (): MemberRowEvent => {
     const event: MemberRowEvent = { type: 'rows', rowsJson: `[${rows.join(',')}]`, rowCount: rows.length, numKeys: [...numKeys], rejected, rowsRead };
     rows = [];
+    bytes = 2;
     numKeys = new Set();
     rejected = [];
     return event;
@@ -67,7 +71,14 @@ export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<st
         anyRejected = true;
       } else {
         lineOfId.set(row.value.id, record.line);
-        if (!anyRejected || opts.skipInvalid) rows.push(memberRowJson(row.value, numKeys));
+        if (!anyRejected || opts.skipInvalid) {
+          const json = memberRowJson(row.value, numKeys);
+          const size = utf8Length(json) + 1;
+          // The chunk travels as one JSON argument: it must stay under what a libSQL server takes.
+          if (bytes + size > MAX_JSON_ARGUMENT_BYTES && rows.length > 0) yield take();
+          rows.push(json);
+          bytes += size;
+        }
       }
       if (rows.length >= chunkRows || rejected.length >= chunkRows) yield take();
     }
