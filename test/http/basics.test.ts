@@ -54,6 +54,25 @@ describeEachDatabase('HTTP basics', (get) => {
     expect(wrongType.status).toBe(422);
   });
 
+  it('refuses keys it does not know, naming them, instead of dropping what was sent', async () => {
+    const { call } = testApp(get().db);
+    await call('POST', '/api/chats', onboardingChat);
+    // A misspelt field would otherwise be dropped: here the chat's default email would go out instead.
+    const typo = await call('POST', '/api/invitations', {
+      chatId: 'onboarding',
+      name: 'Typo',
+      closesAt: '2030-01-01T00:00:00Z',
+      target: { type: 'all' },
+      message: { channel: 'email', email: { subject: 'Hi' } },
+    });
+    expect(typo.status).toBe(422);
+    expect(typo.body.errors).toEqual([{ path: 'message', message: expect.stringContaining('"email"') }]);
+    const member = await call('PUT', '/api/members/k-1', { emial: 'a@example.com' });
+    expect(member.status).toBe(422);
+    expect(member.body.errors).toEqual([{ path: '(body)', message: expect.stringContaining('"emial"') }]);
+    expect((await call('GET', '/api/members/k-1')).status).toBe(404);
+  });
+
   it('logs one JSON line per request with the route, never emails, phones or tokens', async () => {
     const lines: string[] = [];
     const { call } = testApp(get().db, manualClock(), jsonLogger('debug', (l) => lines.push(l)));

@@ -5,7 +5,7 @@ export const chatId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, - or _ (max 64), e.g. onboarding');
 
-export const chatLocaleInput = z.object({
+export const chatLocaleInput = z.strictObject({
   locale: localeTag,
   url: httpUrl,
   displayName: z.string().min(1).max(120).optional(),

@@ -15,7 +15,7 @@ export const when = z
     message: 'must be an ISO date-time with a zone (2026-12-01T14:00:00Z) or a local time (2026-12-01T09:00)',
   });
 
-export const messageInput = z.object({
+export const messageInput = z.strictObject({
   channel: z.enum(messageChannels).describe("email, sms, or each member's preference"),
   emailSubject: z.string().max(200).optional().describe("Defaults to the chat's template for the locale."),
   emailBody: z.string().max(20_000).optional(),
@@ -24,7 +24,7 @@ export const messageInput = z.object({
 
 export const MAX_REMINDER_STEPS = 5;
 
-export const reminderInput = z.object({
+export const reminderInput = z.strictObject({
   afterHours: z.number().min(1).max(24 * 90).describe("Hours after a member's first message."),
   maxCount: z.number().int().min(1).max(10).default(1).describe('How many times this step may go to one member.'),
   minGapHours: z.number().min(1).max(24 * 90).default(24).describe('At least this long after the last message the member got.'),
@@ -54,7 +54,7 @@ const fields = {
   slackChannelId: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID').nullish(),
 };
 
-export const invitationCreateInput = z.object({
+export const invitationCreateInput = z.strictObject({
   ...fields,
   chatId,
   locale: fields.locale.optional(),
@@ -70,11 +70,11 @@ export type InvitationCreateInput = z.infer<typeof invitationCreateInput>;
 /** Edits: any subset of the form (not the chat), plus the version the editor saw (optimistic concurrency). */
 export const invitationPatchInput = z
   .object({ version: z.number().int().positive().describe('The version you last read; a stale one gets 409.') })
-  .extend(z.object(fields).partial().shape)
+  .extend(z.strictObject(fields).partial().shape)
   .strict();
 export type InvitationPatchInput = z.infer<typeof invitationPatchInput>;
 
-export const invitationListQuery = z.object({
+export const invitationListQuery = z.strictObject({
   status: z.enum(['draft', 'scheduled', 'open', 'closed']).optional(),
   chatId: chatId.optional(),
   locale: localeTag.optional(),

@@ -9,7 +9,7 @@ import { localeTag } from '../validators.js';
 import { engagementLocale } from './prepare.js';
 import { audienceSpecOf, getInvitation, loadChatFor } from './service.js';
 
-export const audiencePreviewInput = z.object({
+export const audiencePreviewInput = z.strictObject({
   chatId,
   locale: localeTag.optional(),
   channel: z.enum(messageChannels).default('email'),

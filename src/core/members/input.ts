@@ -21,7 +21,7 @@ export const attributes = z
   .transform((attrs) => Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== null)) as Record<string, string | number | boolean>);
 
 /** A member as the API, the CSV import and the seed provide it (upsert by id). */
-export const memberInput = z.object({
+export const memberInput = z.strictObject({
   id: externalId,
   email: emailAddress.nullish(),
   phone: e164Phone.nullish(),
@@ -34,4 +34,4 @@ export const memberInput = z.object({
 export type MemberInput = z.infer<typeof memberInput>;
 
 export const MAX_MEMBERS_PER_REQUEST = 10_000;
-export const memberBulkInput = z.object({ members: z.array(memberInput).min(1).max(MAX_MEMBERS_PER_REQUEST) });
+export const memberBulkInput = z.strictObject({ members: z.array(memberInput).min(1).max(MAX_MEMBERS_PER_REQUEST) });

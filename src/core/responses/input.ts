@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { chatId } from '../chats/input.js';
 import { externalId, isoInstant } from '../validators.js';
 
-export const responseInput = z.object({
+export const responseInput = z.strictObject({
   memberId: externalId,
   chatId,
   question: z.string().min(1).max(200),
@@ -12,4 +12,4 @@ export const responseInput = z.object({
 export type ResponseInput = z.infer<typeof responseInput>;
 
 export const MAX_RESPONSES_PER_REQUEST = 10_000;
-export const responseBulkInput = z.object({ responses: z.array(responseInput).min(1).max(MAX_RESPONSES_PER_REQUEST) });
+export const responseBulkInput = z.strictObject({ responses: z.array(responseInput).min(1).max(MAX_RESPONSES_PER_REQUEST) });

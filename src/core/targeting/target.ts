@@ -8,14 +8,14 @@ import { validateFilter } from './filter/validate.js';
 
 export const MAX_TARGET_IDS = 50_000;
 
-const filterSource = z.object({
+const filterSource = z.strictObject({
   type: z.literal('filter'),
   filter: filterSchema.optional().describe('The filter as a JSON AST (what the Slack modal builds).'),
   expression: z.string().min(1, 'is empty: write a filter, e.g. country = "CA"').max(20_000).optional().describe('The filter in the text language, e.g. country = "CA" and age >= 18.'),
 });
 
 export const targetInput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('all') }).describe('All subscribed members.'),
+  z.strictObject({ type: z.literal('all') }).describe('All subscribed members.'),
   filterSource.describe('Members matching a custom filter (give `filter` or `expression`).'),
   z
     .object({
@@ -30,7 +30,7 @@ export const targetInput = z.discriminatedUnion('type', [
       type: z.literal('sample'),
       size: z.number().int().min(1).max(10_000_000).optional(),
       percent: z.number().gt(0).max(100).optional(),
-      from: z.discriminatedUnion('type', [z.object({ type: z.literal('all') }), filterSource]).default({ type: 'all' }),
+      from: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('all') }), filterSource]).default({ type: 'all' }),
       seed: z.string().min(1).max(64).optional().describe('Reproduces a draw; generated and stored when absent.'),
     })
     .describe('A uniform random sample of N members or P percent, without replacement.'),
