@@ -7,7 +7,7 @@ import { instantToZonedLocal } from '../core/time.js';
 import { MAX_REMINDER_STEPS, type InvitationCreateInput } from '../core/invitations/input.js';
 import type { TargetInput } from '../core/targeting/target.js';
 import { rowsToFilter, type ConditionRow, type RowsResult } from './filter-rows.js';
-import { filterMatchBlock, inviteBlocks, MAX_ROWS, reminderBlock, reminderFields, rowBlock, targetTypes, type InviteModalMeta, type ReminderField, type TargetType } from './views/invite-modal.js';
+import { filterMatchBlock, inviteBlocks, MAX_ROWS, reminderBlock, reminderFields, rowBlock, targetTypes, type InviteModalMeta, type ReminderField } from './views/invite-modal.js';
 
 const selectedOption = z.object({ value: z.string() }).nullish();
 
