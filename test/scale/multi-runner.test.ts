@@ -18,6 +18,7 @@ import { createClient } from '@libsql/client';
 
 const MEMBERS = 50_000;
 const RUNNERS = 3;
+const PROCESS_LIMIT_MS = 120_000;
 
 let sqld: SqldServer;
 let postmark: FakePostmark;
@@ -44,7 +45,18 @@ function run(script: string): Promise<{ code: number | null; stderr: string }> {
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  // A process that hangs (seen twice in full local runs, never alone) is stopped well before the
+  // test's own timeout, so the failure shows what it had written instead of a bare timeout.
+  const watchdog = setTimeout(() => {
+    stderr += `\n[${script} still running after ${PROCESS_LIMIT_MS / 1000} s: killed by the test]`;
+    child.kill('SIGKILL');
+  }, PROCESS_LIMIT_MS);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(watchdog);
+      resolve({ code, stderr });
+    }),
+  );
 }
 
 it(`${RUNNERS} processes migrating a fresh libSQL server at once apply each migration once`, async () => {
