@@ -2,14 +2,14 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { Db } from '../db/client.js';
+import { errorSummary } from '../core/error-summary.js';
 import { importChats } from '../core/imports/chats-json.js';
 import { importCsv, importMemberCsvRows, type CsvImportKind } from '../core/imports/csv-import.js';
 import { ImportFileError } from '../core/imports/rejections.js';
 import type { ImportArgs } from './import-args.js';
-import { memberRowsOnWorker } from './member-rows-thread.js';
 import { formatNothingImported, formatRejections, formatTimings } from './import-report.js';
+import { memberRowsOnWorker } from './member-rows-thread.js';
 import { createProgress, formatCount, formatDuration, type ProgressStream } from './progress.js';
-import { errorSummary } from '../core/error-summary.js';
 
 export interface ImportIo {
   stdout: { write(text: string): unknown };
@@ -45,7 +45,8 @@ export async function runImport(db: Db, args: ImportArgs, io: ImportIo, opts: { 
       io.stderr.write('Interrupted: nothing was imported.\n');
       return 130;
     }
-    // CSV files land in one batch, so a failure anywhere leaves the database as it was; chats are saved one by one.
+    // A CSV file lands in one transaction (members) or batch (responses), so a failure anywhere
+    // leaves the database as it was; chats are saved one by one.
     const outcome = args.kind === 'chats' ? 'Chats listed before the failure may have been saved.' : 'Nothing was imported.';
     io.stderr.write(`Import failed: ${errorSummary(error)}\n${outcome}\n`);
     return 1;

@@ -4,8 +4,9 @@ import { importUsage, parseImportArgs, UsageError } from './import-args.js';
 import { runImport } from './import-command.js';
 import { patientFetch } from './patient-fetch.js';
 
-// A file lands in one atomic batch; on a libSQL server a million members took about six minutes
-// (bench, sqld), past the HTTP client's default 300 s, which had failed the import.
+// A responses file is merged by one atomic batch, which on a libSQL server may outlast the HTTP
+// client's default 300 s (a million members merged that way took about six minutes on sqld).
+// Members are written chunk by chunk in one transaction, each request short.
 const IMPORT_STATEMENT_TIMEOUT_MS = 60 * 60_000;
 
 runCli(async () => {
@@ -22,7 +23,8 @@ runCli(async () => {
     return 0;
   }
   const ctx = await openCliContext({ fetch: await patientFetch(IMPORT_STATEMENT_TIMEOUT_MS) });
-  // Ctrl-C between chunks removes the staged rows instead of leaving them for the daily cleanup.
+  // Ctrl-C between chunks rolls the members transaction back, or removes staged responses at
+  // once instead of leaving them for the daily cleanup.
   const interrupt = new AbortController();
   process.once('SIGINT', () => interrupt.abort());
   try {

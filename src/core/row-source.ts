@@ -19,19 +19,41 @@ export function utf8Length(text: string): number {
   return nonAscii.test(text) ? new TextEncoder().encode(text).length : text.length;
 }
 
+/** The size of a JSON array being filled row by row, to close it before it outgrows one argument. */
+export class JsonArraySize {
+  private bytes = 2;
+  private rows = 0;
+
+  /**
+   * Counts in a row of `rowBytes` (its UTF-8 length, plus any framing around it). False, counting
+   * nothing, when the array already has rows and this one would take it past
+   * MAX_JSON_ARGUMENT_BYTES: close the array, reset, and add the row to the next one.
+   */
+  add(rowBytes: number): boolean {
+    if (this.rows > 0 && this.bytes + rowBytes + 1 > MAX_JSON_ARGUMENT_BYTES) return false;
+    this.bytes += rowBytes + 1;
+    this.rows++;
+    return true;
+  }
+
+  reset(): void {
+    this.bytes = 2;
+    this.rows = 0;
+  }
+}
+
 export function jsonRowsSource(rowsJson: string[]): SQL {
   const parts: SQL[] = [];
   let start = 0;
-  let bytes = 2;
+  const size = new JsonArraySize();
   const part = (end: number) => sql`SELECT key + ${start} AS line, value AS data FROM json_each(${`[${rowsJson.slice(start, end).join(',')}]`})`;
   for (let i = 0; i < rowsJson.length; i++) {
-    const size = utf8Length(rowsJson[i]!) + 1;
-    if (i > start && bytes + size > MAX_JSON_ARGUMENT_BYTES) {
-      parts.push(part(i));
-      start = i;
-      bytes = 2;
-    }
-    bytes += size;
+    const rowBytes = utf8Length(rowsJson[i]!);
+    if (size.add(rowBytes)) continue;
+    parts.push(part(i));
+    start = i;
+    size.reset();
+    size.add(rowBytes);
   }
   parts.push(part(rowsJson.length));
   return sql`(${sql.join(parts, sql` UNION ALL `)})`;

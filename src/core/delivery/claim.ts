@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { randomId } from '../ids.js';
-import { attributesJson, loadAttributeSlots } from '../members/attribute-slots.js';
+import { attributesJson, type AttributeSlots } from '../members/attribute-slots.js';
 
 export interface ClaimedRow {
   id: number;
@@ -54,7 +54,17 @@ export interface Claim {
   rows: ClaimedRow[];
 }
 
-export async function claimBatch(db: Db, opts: { invitationSeq: number; runnerId: string; now: number; leaseMs: number; size: number }): Promise<Claim | null> {
+export interface ClaimOptions {
+  invitationSeq: number;
+  runnerId: string;
+  now: number;
+  leaseMs: number;
+  size: number;
+  /** Where members' attributes are (loadAttributeSlots), read once per tick rather than per batch. */
+  slots: AttributeSlots;
+}
+
+export async function claimBatch(db: Db, opts: ClaimOptions): Promise<Claim | null> {
   const { invitationSeq: seq, now } = opts;
   const batchId = randomId('bat');
   // The state IN (…) term repeats deliveries_batch_idx's WHERE: without it SQLite cannot use that
@@ -64,7 +74,7 @@ export async function claimBatch(db: Db, opts: { invitationSeq: number; runnerId
   // claim itself, so a pause takes effect at the next batch without a read of its own.
   const sending = sql`EXISTS (SELECT 1 FROM invitations WHERE seq = ${seq} AND status = 'open' AND paused_at IS NULL)`;
   const due = sql`SELECT id FROM deliveries WHERE invitation_seq = ${seq} AND state = 'queued' AND due_at <= ${now} AND ${sending} ORDER BY due_at LIMIT ${opts.size}`;
-  const attributes = attributesJson(await loadAttributeSlots(db), sql`m`);
+  const attributes = attributesJson(opts.slots, sql`m`);
   const [, , [packed]] = await db.batch([
     db.run(sql`INSERT INTO send_batches (id, invitation_seq, runner, claimed_at, lease_until, state)
       SELECT ${batchId}, ${seq}, ${opts.runnerId}, ${now}, ${now + opts.leaseMs}, 'claimed' WHERE EXISTS (${due})`),

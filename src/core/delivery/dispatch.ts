@@ -5,6 +5,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { invitations, type Invitation } from '../../db/schema.js';
 import { getChat } from '../chats/service.js';
+import { loadAttributeSlots, type AttributeSlots } from '../members/attribute-slots.js';
 import { zonedLocalToInstant } from '../time.js';
 import { claimBatch, unusableReason, type ClaimedRow } from './claim.js';
 import { composer, type Composer, type Recipient } from './compose.js';
@@ -44,6 +45,8 @@ interface Channels {
 interface Sendable {
   inv: Invitation;
   compose: Composer;
+  /** Where members' attributes are, as the tick found it (a name added since waits for the next tick). */
+  slots: AttributeSlots;
 }
 
 export async function sendDue(deps: DeliveryDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
@@ -54,7 +57,8 @@ export async function sendDue(deps: DeliveryDeps, options: DispatchOptions = {})
     backoffUntil: { email: 0, sms: 0 },
   };
   const rotation: Sendable[] = [];
-  for (const inv of open) rotation.push({ inv, compose: composer(inv, await getChat(deps.db, inv.chatId), deps.settings.publicBaseUrl) });
+  const slots = open.length > 0 ? await loadAttributeSlots(deps.db) : new Map<string, number>();
+  for (const inv of open) rotation.push({ inv, compose: composer(inv, await getChat(deps.db, inv.chatId), deps.settings.publicBaseUrl), slots });
   // Workers take the invitations in turn, batch by batch, so a large one does not hold back the others.
   let turn = 0;
   const next = (): Sendable | undefined => rotation[turn++ % Math.max(1, rotation.length)];
@@ -81,8 +85,8 @@ function batchSize(deps: DeliveryDeps, inv: Invitation): number {
 }
 
 /** Claims, sends and records one batch of the invitation; false when it has nothing more to send now (or is paused or closed). */
-async function sendOneBatch(deps: DeliveryDeps, { inv, compose }: Sendable, channels: Channels, options: DispatchOptions, report: DispatchReport): Promise<boolean> {
-  const claim = await claimBatch(deps.db, { invitationSeq: inv.seq, runnerId: deps.runnerId, now: deps.clock.now(), leaseMs: deps.delivery.leaseMs, size: batchSize(deps, inv) });
+async function sendOneBatch(deps: DeliveryDeps, { inv, compose, slots }: Sendable, channels: Channels, options: DispatchOptions, report: DispatchReport): Promise<boolean> {
+  const claim = await claimBatch(deps.db, { invitationSeq: inv.seq, runnerId: deps.runnerId, now: deps.clock.now(), leaseMs: deps.delivery.leaseMs, size: batchSize(deps, inv), slots });
   if (!claim) return false;
   report.batches += 1;
   const rows = await sendClaimed(deps, inv, compose, channels, claim.batchId, claim.rows, options);

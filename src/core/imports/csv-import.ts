@@ -78,9 +78,7 @@ export async function importCsv(
 
 /** A members import from rows read elsewhere (e.g. on another thread: src/cli/member-rows-thread.ts). */
 export async function importMemberCsvRows(db: Db, events: AsyncIterable<MemberRowEvent>, opts: CsvImportOptions): Promise<CsvImportResult> {
-  const result = await importMemberRows(db, events, opts);
-  const { readMs, writeMs, commitMs } = result.timings;
-  return { kind: 'members', ...result, timings: { readMs, writeMs, checkMs: 0, mergeMs: commitMs } };
+  return { kind: 'members', ...(await importMemberRows(db, events, opts)) };
 }
 
 async function importResponses(db: Db, text: AsyncIterable<string> | Iterable<string>, opts: CsvImportOptions): Promise<CsvImportResult> {
@@ -116,8 +114,11 @@ async function importResponses(db: Db, text: AsyncIterable<string> | Iterable<st
         if (typeof row !== 'string') rejected.add({ line: record.line, problems: row });
         else {
           // Even after a rejection: the report also lists unknown members and chats.
-          chunk.add(record.line, row);
-          if (chunk.size >= chunkRows || chunk.full) await flush();
+          if (!chunk.add(record.line, row)) {
+            await flush();
+            chunk.add(record.line, row);
+          }
+          if (chunk.size >= chunkRows) await flush();
         }
       }
       opts.onProgress?.(rowsRead);

@@ -5,10 +5,11 @@
 import type { Db } from '../../db/client.js';
 import { ensureAttributeSlots } from '../members/attribute-slots.js';
 import { memberRowJson, mergeMembersStatement } from '../members/upsert.js';
-import { jsonArraySource, MAX_JSON_ARGUMENT_BYTES, utf8Length } from '../row-source.js';
+import { jsonArraySource, JsonArraySize, utf8Length } from '../row-source.js';
 import { quote } from './cells.js';
 import { csvRecords } from './csv.js';
 import { decodeMember, parseMemberHeader } from './member-csv.js';
+import type { CsvImportResult, ImportTimings } from './csv-import.js';
 import { ImportFileError, Rejections, type RejectedRow } from './rejections.js';
 
 export type MemberRowEvent =
@@ -42,7 +43,7 @@ export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<st
   // A second row for the same id is almost always a mistake in the file; say so instead of letting the last one win.
   const lineOfId = new Map<string, number>();
   let rows: string[] = [];
-  let bytes = 2;
+  const size = new JsonArraySize();
   let numKeys = new Set<string>();
   let rejected: RejectedRow[] = [];
   let anyRejected = false;
@@ -50,7 +51,7 @@ export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<st
   const take = (): MemberRowEvent => {
     const event: MemberRowEvent = { type: 'rows', rowsJson: `[${rows.join(',')}]`, rowCount: rows.length, numKeys: [...numKeys], rejected, rowsRead };
     rows = [];
-    bytes = 2;
+    size.reset();
     numKeys = new Set();
     rejected = [];
     return event;
@@ -73,11 +74,12 @@ export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<st
         lineOfId.set(row.value.id, record.line);
         if (!anyRejected || opts.skipInvalid) {
           const json = memberRowJson(row.value, numKeys);
-          const size = utf8Length(json) + 1;
           // The chunk travels as one JSON argument: it must stay under what a libSQL server takes.
-          if (bytes + size > MAX_JSON_ARGUMENT_BYTES && rows.length > 0) yield take();
+          if (!size.add(utf8Length(json))) {
+            yield take();
+            size.add(utf8Length(json));
+          }
           rows.push(json);
-          bytes += size;
         }
       }
       if (rows.length >= chunkRows || rejected.length >= chunkRows) yield take();
@@ -95,14 +97,7 @@ export interface MemberImportOptions {
   signal?: AbortSignal;
 }
 
-export interface MemberImportResult {
-  rowsRead: number;
-  imported: number;
-  rejected: Rejections;
-  committed: boolean;
-  /** Waiting for rows (reading and validating), writing them, committing. */
-  timings: { readMs: number; writeMs: number; commitMs: number };
-}
+export type MemberImportResult = Omit<CsvImportResult, 'kind'>;
 
 /** Signals the transaction to roll back: a rejected row in an all-or-nothing import. */
 class Rejected extends Error {}
@@ -114,9 +109,11 @@ class Rejected extends Error {}
  */
 export async function importMemberRows(db: Db, events: AsyncIterable<MemberRowEvent>, opts: MemberImportOptions): Promise<MemberImportResult> {
   const rejected = new Rejections();
-  const timings = { readMs: 0, writeMs: 0, commitMs: 0 };
+  // readMs: waiting for rows (reading and validating); mergeMs: the commit.
+  const timings: ImportTimings = { readMs: 0, writeMs: 0, checkMs: 0, mergeMs: 0 };
   let rowsRead = 0;
   let imported = 0;
+  let commitStarted = 0;
   const iterator = events[Symbol.asyncIterator]();
   const next = async () => {
     const started = performance.now();
@@ -126,7 +123,7 @@ export async function importMemberRows(db: Db, events: AsyncIterable<MemberRowEv
   };
   try {
     const first = await next();
-    if (first.done || first.value.type !== 'header') throw new ImportFileError('The file is empty: expected a header row.');
+    if (first.done || first.value.type !== 'header') throw new Error('member rows start with their header (see memberRowEvents)');
     // New names get their columns before the transaction: DDL there would hold the schema lock for
     // the whole import, and a name registered by an import that then fails costs nothing.
     const slots = await ensureAttributeSlots(db, first.value.attributeNames);
@@ -147,12 +144,12 @@ export async function importMemberRows(db: Db, events: AsyncIterable<MemberRowEv
       }
       if (rejected.count > 0 && !opts.skipInvalid) throw new Rejected();
       // Timed from here to the commit that db.transaction runs on return.
-      timings.commitMs = performance.now();
+      commitStarted = performance.now();
     });
-    timings.commitMs = performance.now() - timings.commitMs;
+    timings.mergeMs = performance.now() - commitStarted;
     return { rowsRead, imported, rejected, committed: true, timings };
   } catch (error) {
-    if (error instanceof Rejected) return { rowsRead, imported: 0, rejected, committed: false, timings: { ...timings, commitMs: 0 } };
+    if (error instanceof Rejected) return { rowsRead, imported: 0, rejected, committed: false, timings };
     throw error;
   } finally {
     // Stops a reader still running (a worker thread) when the import ends early.

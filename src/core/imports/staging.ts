@@ -4,7 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { randomToken } from '../ids.js';
 import { mergeResponsesStatement } from '../responses/upsert.js';
-import { MAX_JSON_ARGUMENT_BYTES, stagedRowsSource, utf8Length } from '../row-source.js';
+import { JsonArraySize, stagedRowsSource, utf8Length } from '../row-source.js';
 
 const STALE_AFTER_MS = 86_400_000;
 
@@ -32,22 +32,19 @@ export interface StagedChunk {
 export class StagingChunk {
   private rows: string[] = [];
   private lines: number[] = [];
-  private bytes = 0;
+  private readonly json = new JsonArraySize();
 
-  add(line: number, rowJson: string): void {
+  /** Adds the row; false, adding nothing, when the chunk's JSON is full: stage it first. */
+  add(line: number, rowJson: string): boolean {
+    // with room for a [line, row] pair
+    if (!this.json.add(utf8Length(rowJson) + String(line).length + 3)) return false;
     this.rows.push(rowJson);
     this.lines.push(line);
-    // with room for a [line, row] pair
-    this.bytes += utf8Length(rowJson) + 16;
+    return true;
   }
 
   get size(): number {
     return this.rows.length;
-  }
-
-  /** Whether the chunk should be staged before it outgrows one JSON argument (MAX_JSON_ARGUMENT_BYTES). */
-  get full(): boolean {
-    return this.bytes >= MAX_JSON_ARGUMENT_BYTES - 64_000;
   }
 
   /** Returns the chunk and starts a new one. */
@@ -55,7 +52,7 @@ export class StagingChunk {
     const { rows, lines } = this;
     this.rows = [];
     this.lines = [];
-    this.bytes = 0;
+    this.json.reset();
     const firstLine = lines[0] ?? 0;
     // Most files have one row per line: lines then follow from the array index, and SQLite parses
     // each row once instead of parsing and re-rendering a [line, row] pair (~30% of staging time).

@@ -4,6 +4,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { ValidationError } from '../errors.js';
+import { jsonRowsSource } from '../row-source.js';
 import { isoDateToEpoch } from '../targeting/filter/validate.js';
 
 /** Attribute name → slot number. */
@@ -82,12 +83,27 @@ export function storedDateEpoch(text: string): number | undefined {
  * The `num` column of a value: 1/0 for booleans, epoch ms for dates, undefined otherwise. With
  * the value column it tells the four types apart (README.md, "Profile attributes").
  */
-export function slotNumber(value: string | number | boolean): number | undefined {
+function slotNumber(value: string | number | boolean): number | undefined {
   if (typeof value === 'boolean') return value ? 1 : 0;
   return typeof value === 'string' ? storedDateEpoch(value) : undefined;
 }
 
-/** JSON paths, in a row, of its attributes object and of their slot numbers (see slotNumber). */
+/**
+ * The slot numbers of an attribute object's booleans and dates (see slotNumber), by name, or
+ * undefined when it has none; the names are also added to `numKeys` when given.
+ */
+export function slotNumbers(attributes: Readonly<Record<string, string | number | boolean>>, numKeys?: Set<string>): Record<string, number> | undefined {
+  let nums: Record<string, number> | undefined;
+  for (const key in attributes) {
+    const n = slotNumber(attributes[key]!);
+    if (n === undefined) continue;
+    (nums ??= {})[key] = n;
+    numKeys?.add(key);
+  }
+  return nums;
+}
+
+/** JSON paths, in a row, of its attributes object and of their slot numbers (see slotNumbers). */
 export interface SlotSources {
   attributes: string;
   nums: string;
@@ -161,16 +177,11 @@ export async function rebuildAttributeSlots(db: Db): Promise<void> {
     if (page.length === 0) break;
     const rows = page.map((m) => {
       const attributes = JSON.parse(m.attributes) as Record<string, string | number | boolean>;
-      const nums: Record<string, number> = {};
-      for (const [key, value] of Object.entries(attributes)) {
-        const n = slotNumber(value);
-        if (n !== undefined) nums[key] = n;
-      }
-      return { id: m.id, attributes, nums };
+      return JSON.stringify({ id: m.id, attributes, nums: slotNumbers(attributes) });
     });
     if (assignments.length > 0) {
       await db.run(sql`UPDATE members SET attributes = '{}', ${sql.join(assignments, sql`, `)}
-        FROM (SELECT value ->> '$.id' AS member_id, jsonb(value) AS data FROM json_each(${JSON.stringify(rows)})) AS r
+        FROM (SELECT s.data ->> '$.id' AS member_id, jsonb(s.data) AS data FROM ${jsonRowsSource(rows)} AS s) AS r
         WHERE members.id = r.member_id`);
     }
     after = page[page.length - 1]!.id;

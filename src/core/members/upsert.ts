@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { jsonRowsSource } from '../row-source.js';
-import { ensureAttributeSlots, slotNumber, slotValues, type AttributeSlots } from './attribute-slots.js';
+import { ensureAttributeSlots, slotNumbers, slotValues, type AttributeSlots } from './attribute-slots.js';
 import type { MemberInput } from './input.js';
 
 /**
@@ -11,13 +11,7 @@ import type { MemberInput } from './input.js';
  * attribute-slots.ts), whose names are added to `numKeys` when given.
  */
 export function memberRowJson(m: MemberInput, numKeys?: Set<string>): string {
-  let nums: Record<string, number> | undefined;
-  for (const key in m.attributes) {
-    const n = slotNumber(m.attributes[key]!);
-    if (n === undefined) continue;
-    (nums ??= {})[key] = n;
-    numKeys?.add(key);
-  }
+  const nums = slotNumbers(m.attributes, numKeys);
   const row = [m.id, m.email ?? null, m.phone ?? null, m.preferredLocale ?? null, m.timezone, m.preferredChannel ?? null, m.subscribed ? 1 : 0, m.attributes];
   if (nums) row.push(nums);
   return JSON.stringify(row);

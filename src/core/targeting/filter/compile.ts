@@ -87,7 +87,6 @@ const union = (sets: MemberSet[]) => compound(sets, sql` UNION `);
 //   string: value is text, num NULL     number: value is a number, num NULL
 //   boolean: value and num both 1/0     date: value is text, num set
 // The columns have no affinity, so a text never equals or orders among numbers by accident.
-// What a condition means is the same as before the slots: README.md, "Filter language".
 
 interface Slot {
   value: SQL;
