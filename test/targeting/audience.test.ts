@@ -265,3 +265,46 @@ describeEachDatabase('stored samples', (get) => {
     expect(await stored({ type: 'sample', percent: 50, seed: 'half' }, 'inv_storedsample03')).toHaveLength(15);
   });
 });
+
+describeEachDatabase('samples walked from the front of the order', (get) => {
+  // 2,000 members: ids up to 2,000, an order over 2,048 places, and walks shorter than an eighth
+  // of that (256 places) before storeAudience falls back to reading the whole pool.
+  beforeAll(async () => {
+    const { db } = get();
+    await clearTables(db);
+    await seedChats(db, NOW);
+    await seedMembers(db, Array.from({ length: 2000 }, (_, i) => member(`w-${i}`, { attributes: { bucket: i % 100 } })), NOW);
+  });
+
+  async function storedAndPreviewed(target: TargetInput, invitationId: string, guard?: ReturnType<typeof sql>): Promise<{ stored: string[]; previewed: string[]; count: number }> {
+    const { db } = get();
+    await pastInvitation(db, invitationId, 'feedback', 'scheduled');
+    const s = { ...spec(target, { chatId: 'feedback' }), invitationId };
+    const preview = await previewAudience(db, s, NOW, 1000);
+    const count = await storeAudience(db, s, NOW, guard);
+    const rows = await db.all<{ id: string }>(sql`SELECT m.external_id AS id FROM participations p JOIN members m ON m.id = p.member_id WHERE p.invitation_seq = ${invitationSeq(invitationId)}`);
+    return { stored: rows.map((r) => r.id).sort(), previewed: preview.examples.map((e) => e.id).sort(), count };
+  }
+
+  it('stores the same members as a pass over the whole pool, however far the walk has to go', async () => {
+    // Every member is in the pool: the first walk (about 58 places) finds 20.
+    const all = await storedAndPreviewed({ type: 'sample', size: 20, seed: 'walk-all' }, 'inv_walkall0000000');
+    // A quarter of them: the first walk finds about 14, the second goes far enough.
+    const quarter = await storedAndPreviewed({ type: 'sample', size: 20, seed: 'walk-quarter', from: { type: 'filter', expression: 'bucket < 25' } }, 'inv_walkquarter000');
+    // 2% of them: walking far enough would pass 256 places, so the pool is read whole.
+    const narrow = await storedAndPreviewed({ type: 'sample', size: 10, seed: 'walk-narrow', from: { type: 'filter', expression: 'bucket < 2' } }, 'inv_walknarrow0000');
+    for (const [result, size] of [[all, 20], [quarter, 20], [narrow, 10]] as const) {
+      expect(result.count).toBe(size);
+      expect(result.stored).toHaveLength(size);
+      expect(result.stored).toEqual(result.previewed);
+    }
+    for (const id of quarter.stored) expect(Number(id.slice(2)) % 100).toBeLessThan(25);
+    for (const id of narrow.stored) expect(Number(id.slice(2)) % 100).toBeLessThan(2);
+  });
+
+  it('writes nothing, and stops, when the guard refuses a walk that was long enough', async () => {
+    const result = await storedAndPreviewed({ type: 'sample', size: 20, seed: 'walk-guard' }, 'inv_walkguard00000', sql`0`);
+    expect(result.count).toBe(0);
+    expect(result.stored).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@ import { chatInvitationSeqs, invitationSeq } from '../../db/invitation-seq.js';
 import type { MessageChannel } from '../../db/schema.js';
 import { loadAttributeSlots } from '../members/attribute-slots.js';
 import { compileFilter, compileFilterSet, type CompileContext } from './filter/compile.js';
-import { sampleKey } from './sample.js';
+import { memberAtPlace, orderLength, placeOfMember, sampleOrder, type SampleOrder } from './sample.js';
 import type { PoolTarget, Target } from './target.js';
 
 export const exclusionReasons = [
@@ -121,28 +121,52 @@ function candidates(spec: AudienceSpec, at: CompileContext, predicate: SQL = tar
 }
 
 /** The order a sample is drawn in; the first `limit` rows of it are the sample. */
-function sampleOrder(seed: string, limit: SQL | number): SQL {
-  return sql`ORDER BY ${sampleKey(sql`member_id`, seed)}, member_id LIMIT ${limit}`;
+function inSampleOrder(order: SampleOrder, limit: SQL | number): SQL {
+  return sql`ORDER BY ${placeOfMember(order, sql`member_id`)} LIMIT ${limit}`;
+}
+
+/** The order `seed` puts the members table in as it is now (the id range depends on its highest id), and that id. */
+async function sampleOrderNow(db: Db, seed: string): Promise<{ order: SampleOrder; topId: number }> {
+  const [row] = await db.all<{ top: number | null }>(sql`SELECT max(id) AS top FROM members`);
+  const topId = row?.top ?? 0;
+  return { order: sampleOrder(seed, topId), topId };
 }
 
 type SampleTarget = Extract<Target, { type: 'sample' }>;
 
-/** The members who receive the invitation (for a sample, see sampledAudience). */
+/** The members who receive the invitation (for a sample, see walkedSample and scannedSample). */
 function audience(spec: AudienceSpec, at: CompileContext): SQL {
   return sql`SELECT * FROM (${candidates(spec, at)}) WHERE reason IS NULL`;
 }
 
+/** The members at the first `places` places of the order that the pool holds and the rules admit. */
+function walkedCandidates(spec: AudienceSpec, target: SampleTarget, at: CompileContext, order: SampleOrder, places: number): SQL {
+  const walked = sql`WITH RECURSIVE walk(place) AS (SELECT 0 UNION ALL SELECT place + 1 FROM walk WHERE place < ${places - 1})
+    SELECT ${memberAtPlace(order, sql`place`)} FROM walk`;
+  return sql`SELECT * FROM (${candidates(spec, at, sql`m.id IN (${walked}) AND ${poolPredicate(target.from, at)}`)}) WHERE reason IS NULL`;
+}
+
 /**
- * A sample of `size` eligible members without judging the whole pool: the pool is put in sample
- * order first (from the indexes alone when the filter is index-backed), and exclusion reasons are
- * evaluated for its first `prefix` members only. The result equals the full computation whenever
- * that prefix holds `size` eligible members, which storeAudience checks.
+ * A sample read from the front of the order: the members at its first `places` places, looked up
+ * by id, judged, and the first `size` eligible kept, but only if there are `size` of them. Then it
+ * is exactly the sample a full pass over the pool would draw; otherwise it is empty, and
+ * storeAudience walks further or falls back to scannedSample.
  */
-function sampledAudience(spec: AudienceSpec, target: SampleTarget, at: CompileContext, size: number, prefix: number): SQL {
-  const ordered = sql`SELECT member_id FROM (${poolIds(target.from, at)})
-    ORDER BY ${sampleKey(sql`member_id`, target.seed)}, member_id LIMIT ${prefix}`;
+function walkedSample(spec: AudienceSpec, target: SampleTarget, at: CompileContext, order: SampleOrder, size: number, places: number): SQL {
+  return sql`WITH sampled AS MATERIALIZED (SELECT * FROM (${walkedCandidates(spec, target, at, order, places)}) ${inSampleOrder(order, size)})
+    SELECT * FROM sampled WHERE (SELECT count(*) FROM sampled) >= ${size}`;
+}
+
+/**
+ * A sample without judging the whole pool: the pool is put in sample order first (from the
+ * indexes alone when the filter is index-backed), and exclusion reasons are evaluated for its
+ * first `prefix` members only. The result equals the full computation whenever that prefix holds
+ * `size` eligible members, which storeAudience checks.
+ */
+function scannedSample(spec: AudienceSpec, target: SampleTarget, at: CompileContext, order: SampleOrder, size: number, prefix: number): SQL {
+  const ordered = sql`SELECT member_id FROM (${poolIds(target.from, at)}) ${inSampleOrder(order, prefix)}`;
   return sql`SELECT * FROM (${candidates(spec, at, sql`m.id IN (SELECT member_id FROM (${ordered}))`)}) WHERE reason IS NULL
-    ${sampleOrder(target.seed, size)}`;
+    ${inSampleOrder(order, size)}`;
 }
 
 export function sampleSizeFor(target: Target, poolSize: number): number | null {
@@ -202,6 +226,7 @@ interface PreviewRow {
 export async function previewAudience(db: Db, spec: AudienceSpec, now: number, exampleCount = 5): Promise<AudiencePreview> {
   const at = await evaluationAt(db, now);
   const target = spec.target;
+  const order = target.type === 'sample' ? (await sampleOrderNow(db, target.seed)).order : null;
   const sampleLimit =
     target.type !== 'sample' ? null : target.size !== undefined ? target.size : sql`(SELECT CAST(round(count(*) * ${target.percent!} / 100.0) AS INTEGER) FROM c WHERE reason IS NULL)`;
   const idLists =
@@ -210,7 +235,7 @@ export async function previewAudience(db: Db, spec: AudienceSpec, now: number, e
         UNION ALL SELECT 'unknown_id', NULL, NULL, NULL, NULL, value, NULL FROM json_each(${JSON.stringify(target.ids)}) WHERE value NOT IN (SELECT external_id FROM members)`
       : sql``;
   const rows = await db.all<PreviewRow>(sql`WITH c AS MATERIALIZED (${candidates(spec, at)}),
-      included AS MATERIALIZED (SELECT * FROM c WHERE reason IS NULL ${target.type === 'sample' ? sampleOrder(target.seed, sampleLimit!) : sql``})
+      included AS MATERIALIZED (SELECT * FROM c WHERE reason IS NULL ${order ? inSampleOrder(order, sampleLimit!) : sql``})
     SELECT 'group' AS kind, reason, preferred_locale, channel, count(*) AS n, NULL AS external_id, NULL AS time_zone FROM c GROUP BY reason, preferred_locale, channel
     UNION ALL SELECT 'included', NULL, preferred_locale, channel, count(*), NULL, NULL FROM included GROUP BY preferred_locale, channel
     UNION ALL SELECT * FROM (SELECT 'zone', NULL, NULL, NULL, count(*) AS n, NULL, time_zone FROM included GROUP BY time_zone ORDER BY n DESC, time_zone LIMIT ${MAX_PREVIEW_ZONES})
@@ -276,8 +301,7 @@ async function countEligible(db: Db, spec: AudienceSpec, at: CompileContext): Pr
 
 /**
  * Stores the audience of an invitation as participations (their link tokens come later: see mintTokens).
- * Set-based: one INSERT … SELECT
- * (a sample may need a second one with a longer prefix, see sampledAudience). `guard`, when given,
+ * Set-based: one INSERT … SELECT, or for a sample a few (see storeSample). `guard`, when given,
  * must hold for anything to be written (e.g. "the invitation still has the version I edited").
  * Returns the number of members stored.
  */
@@ -293,8 +317,35 @@ export async function storeAudience(db: Db, spec: AudienceSpec & { invitationId:
   if (target.type !== 'sample') return insert(audience(spec, at));
   const size = target.size ?? sampleSizeFor(target, await countEligible(db, spec, at))!;
   if (size === 0) return 0;
+  return storeSample(db, spec, target, at, size, insert);
+}
+
+/**
+ * Walking the order costs an id lookup per place, reading the pool in order costs a pass over it:
+ * past this share of the id range, the pass is cheaper.
+ */
+const WALK_SHARE_LIMIT = 1 / 8;
+
+/**
+ * A sample is drawn by walking the order from the front (walkedSample): far enough for `size`
+ * members if every id up to the highest were an eligible pool member, then, if too few were, as
+ * far again as the share found says. A pool too sparse for that (a narrow filter, or most members
+ * excluded) is read whole instead (scannedSample). Every way gives the same members: the first
+ * `size` eligible ones.
+ */
+async function storeSample(db: Db, spec: AudienceSpec & { invitationId: string }, target: SampleTarget, at: CompileContext, size: number, insert: (select: SQL) => Promise<number>): Promise<number> {
+  const { order, topId } = await sampleOrderNow(db, target.seed);
+  const length = orderLength(order);
+  for (let places = Math.ceil((size * 1.25 * length) / Math.max(1, topId)) + 32; places < length * WALK_SHARE_LIMIT; ) {
+    const stored = await insert(walkedSample(spec, target, at, order, size, places));
+    if (stored > 0) return stored;
+    const [found] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (${walkedCandidates(spec, target, at, order, places)})`);
+    const eligible = found?.n ?? 0;
+    if (eligible >= size) return 0; // the walk was long enough: `guard` refused the write
+    places = eligible > 0 ? Math.ceil((places * size * 1.25) / eligible) + 32 : places * 16;
+  }
   for (let prefix = Math.ceil(size * 1.25) + 100; ; prefix *= 4) {
-    const stored = await insert(sampledAudience(spec, target, at, size, prefix));
+    const stored = await insert(scannedSample(spec, target, at, order, size, prefix));
     if (stored >= size) return stored;
     const [pool] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM members m WHERE ${poolPredicate(target.from, at)}`);
     if (prefix >= (pool?.n ?? 0)) return stored; // the whole pool was judged: fewer eligible members than asked

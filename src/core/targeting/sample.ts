@@ -1,14 +1,22 @@
 import { sql, type SQL } from 'drizzle-orm';
 
-// A seeded random order of members computed inside libSQL: sorting by a keyed hash of the member's
-// id and taking the first N is a uniform draw without replacement that the seed reproduces exactly.
-// SQLite has no hash function and turns 64-bit overflow into floats, so the hash chains affine maps
-// modulo two different primes below 2^31 (products stay below 2^62); the change of modulus between
-// rounds breaks the linearity a single affine map would keep. Each round reads the previous one
-// once, so the expression stays small: it is evaluated for every member of the pool.
+// A seeded random order of members computed inside libSQL. The seed picks a permutation of the id
+// range [0, 2^bits): a member's place in the sample order is the permutation of its id, and a
+// sample of N is the first N eligible members in that order, a uniform draw without replacement
+// that the seed reproduces exactly. Being a permutation, it can also be walked from the front:
+// place 0, 1, 2 … give the ids to look up, so a sample of 10,000 from a pool of 1,000,000 reads
+// about 12,000 members instead of ordering all of them.
+//
+// The permutation is a three-round Feistel network over the two halves of the id's bits, whose
+// round function is an affine map modulo a prime below 2^31 (SQLite has no hash function and
+// turns 64-bit overflow into floats; halves of at most 31 bits keep every product below 2^62).
+// SQL has no variables, so each round repeats the previous ones inside its expression: three
+// rounds evaluate the round function six times per member, the fewest that mix both halves twice.
 
-const P1 = 2147483647; // 2^31 − 1
-const P2 = 2147483629; // the largest prime below it
+const PRIME = 2147483647; // 2^31 − 1
+/** Halves of at most 31 bits: ids below 2^62. */
+const MAX_BITS = 62;
+const ROUNDS = 3;
 
 function fnv1a(text: string, basis: number): number {
   let h = basis >>> 0;
@@ -19,12 +27,75 @@ function fnv1a(text: string, basis: number): number {
   return h;
 }
 
-const constant = (seed: string, basis: number, modulus: number): SQL => sql.raw(String((fnv1a(seed, basis) % (modulus - 1)) + 1));
-const affine = (x: SQL, a: SQL, b: SQL, modulus: number): SQL => sql`(((${x}) % ${sql.raw(String(modulus))}) * ${a} + ${b}) % ${sql.raw(String(modulus))}`;
+/** The permutation a seed picks for ids below 2^bits. */
+export interface SampleOrder {
+  bits: number;
+  /** Per round: multiplier (1 … PRIME − 1) and offset of the round function. */
+  keys: { a: number; c: number }[];
+}
 
-/** SQL expression: the sort key of integer column `id` under `seed`. Constants are integers derived here, never user text. */
-export function sampleKey(id: SQL, seed: string): SQL {
-  const round1 = affine(id, constant(seed, 0x811c9dc5, P1), constant(seed, 0x01000193, P1), P1);
-  const round2 = affine(round1, constant(seed, 0x9e3779b9, P2), constant(seed, 0x85ebca6b, P2), P2);
-  return affine(round2, constant(seed, 0xc2b2ae35, P1), constant(seed, 0x27d4eb2f, P1), P1);
+const BASES = [0x811c9dc5, 0x9e3779b9, 0xc2b2ae35, 0x27d4eb2f, 0x85ebca6b, 0x01000193];
+
+/** The sample order of `seed` over ids up to `maxId` (the members table's highest id). */
+export function sampleOrder(seed: string, maxId: number): SampleOrder {
+  const bits = Math.max(2, Math.max(0, Math.floor(maxId)).toString(2).length);
+  if (bits > MAX_BITS) throw new Error(`member ids above 2^${MAX_BITS} cannot be sampled`);
+  const keys = Array.from({ length: ROUNDS }, (_, r) => ({
+    a: (fnv1a(seed, BASES[2 * r]!) % (PRIME - 1)) + 1,
+    c: fnv1a(seed, BASES[2 * r + 1]!) % PRIME,
+  }));
+  return { bits, keys };
+}
+
+/** The size of the id range the order permutes: walking this many places visits every member. */
+export function orderLength(order: SampleOrder): number {
+  return 2 ** order.bits;
+}
+
+const int = (n: number): SQL => sql.raw(String(n));
+
+/**
+ * Widths of the halves: the high half of a place has `high` bits, the low half `low`. A round
+ * turns (L, R) into (R, L + F(R) mod 2^|L|), so the widths swap every round.
+ */
+function widths(order: SampleOrder): { high: number; low: number } {
+  const high = Math.floor(order.bits / 2);
+  return { high, low: order.bits - high };
+}
+
+function roundFunction(order: SampleOrder, round: number, x: SQL): SQL {
+  const { a, c } = order.keys[round]!;
+  return sql`((${x}) * ${int(a)} + ${int(c)}) % ${int(PRIME)}`;
+}
+
+const mask = (width: number): SQL => int(2 ** width - 1);
+
+/** SQL expression: the member id at place `place` (an integer expression) of the order. */
+export function memberAtPlace(order: SampleOrder, place: SQL): SQL {
+  const { high, low } = widths(order);
+  let left = { expr: sql`((${place}) >> ${int(low)})`, width: high };
+  let right = { expr: sql`((${place}) & ${mask(low)})`, width: low };
+  for (let r = 0; r < ROUNDS; r++) {
+    const mixed = { expr: sql`((${left.expr}) + ${roundFunction(order, r, right.expr)}) & ${mask(left.width)}`, width: left.width };
+    left = right;
+    right = mixed;
+  }
+  return sql`((${left.expr}) << ${int(right.width)} | (${right.expr}))`;
+}
+
+/** SQL expression: the place of member id `id` (an integer expression) in the order; the inverse of memberAtPlace. */
+export function placeOfMember(order: SampleOrder, id: SQL): SQL {
+  const { high, low } = widths(order);
+  // After an odd number of rounds the output's halves are swapped: its high part is `low` wide.
+  const outHigh = ROUNDS % 2 === 0 ? high : low;
+  const outLow = order.bits - outHigh;
+  let left = { expr: sql`((${id}) >> ${int(outLow)})`, width: outHigh };
+  let right = { expr: sql`((${id}) & ${mask(outLow)})`, width: outLow };
+  for (let r = ROUNDS - 1; r >= 0; r--) {
+    // Undo (L, R) → (R, L + F(R)): the earlier R is the current L, the earlier L is R − F(L).
+    const earlierLeft = { expr: sql`((${right.expr}) - ${roundFunction(order, r, left.expr)}) & ${mask(right.width)}`, width: right.width };
+    right = left;
+    left = earlierLeft;
+  }
+  return sql`((${left.expr}) << ${int(right.width)} | (${right.expr}))`;
 }
