@@ -2,6 +2,9 @@
 // the same time without racing, and three of them sending one invitation to 50,000 members share
 // the work and send every message exactly once.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
@@ -30,8 +33,18 @@ afterAll(async () => {
   await Promise.all([sqld.stop(), postmark.close(), twilio.close()]);
 });
 
+/** What a hung process was waiting on: its open sockets (remote ports) from a Node diagnostic report. */
+function pendingSockets(reportDir: string): string {
+  const file = readdirSync(reportDir).find((name) => name.endsWith('.json'));
+  if (!file) return 'no diagnostic report';
+  const report = JSON.parse(readFileSync(join(reportDir, file), 'utf8')) as { libuv?: { type: string; remoteEndpoint?: { port: number }; is_active?: boolean }[] };
+  const sockets = (report.libuv ?? []).filter((h) => h.type === 'tcp' && h.remoteEndpoint);
+  return `open sockets to ports ${sockets.map((h) => h.remoteEndpoint!.port).join(', ') || 'none'}`;
+}
+
 function run(script: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const reportDir = mkdtempSync(join(tmpdir(), 'runner-report-'));
+  const child = spawn(process.execPath, ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reportDir}`, '--import', 'tsx', script], {
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: sqld.url,
@@ -39,21 +52,27 @@ function run(script: string): Promise<{ code: number | null; stderr: string }> {
       POSTMARK_FROM: 'invitations@research.example.org',
       POSTMARK_API_URL: postmark.url,
       EMAIL_RATE: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let lastLogLines: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  // A process that hangs (seen twice in full local runs, never alone) is stopped well before the
-  // test's own timeout, so the failure shows what it had written instead of a bare timeout.
+  child.stdout!.on('data', (chunk: Buffer) => (lastLogLines = [...lastLogLines, ...chunk.toString().split('\n').filter(Boolean)].slice(-15)));
+  // A process that hangs (seen a few times in full local runs, never alone) is stopped well before
+  // the test's own timeout, and the failure shows its last log lines and what it was waiting on.
   const watchdog = setTimeout(() => {
-    stderr += `\n[${script} still running after ${PROCESS_LIMIT_MS / 1000} s: killed by the test]`;
-    child.kill('SIGKILL');
+    child.kill('SIGUSR2');
+    setTimeout(() => {
+      stderr += `\n[${script} still running after ${PROCESS_LIMIT_MS / 1000} s: killed by the test; sqld on ${new URL(sqld.url).port}, Postmark on ${new URL(postmark.url).port}; ${pendingSockets(reportDir)}]\nlast log lines:\n${lastLogLines.join('\n')}`;
+      child.kill('SIGKILL');
+    }, 2000);
   }, PROCESS_LIMIT_MS);
   return new Promise((resolve) =>
     child.on('exit', (code) => {
       clearTimeout(watchdog);
+      rmSync(reportDir, { recursive: true, force: true });
       resolve({ code, stderr });
     }),
   );
