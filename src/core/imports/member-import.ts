@@ -40,6 +40,8 @@ export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<st
   // wrote faster than 5,000-row ones, on sqld above all (one request each; 18.5 s against 21.1 s).
   const chunkRows = opts.chunkRows ?? 20_000;
   let columns: ReturnType<typeof parseMemberHeader> | undefined;
+  // The header's order is the rows' layout (memberRowJson).
+  let attributeNames: string[] = [];
   // A second row for the same id is almost always a mistake in the file; say so instead of letting the last one win.
   const lineOfId = new Map<string, number>();
   let rows: string[] = [];
@@ -60,7 +62,8 @@ export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<st
     for (const record of batch) {
       if (!columns) {
         columns = parseMemberHeader(record.fields);
-        yield { type: 'header', attributeNames: columns.attributes.map((a) => a.name) };
+        attributeNames = columns.attributes.map((a) => a.name);
+        yield { type: 'header', attributeNames };
         continue;
       }
       rowsRead++;
@@ -73,7 +76,7 @@ export async function* memberRowEvents(text: AsyncIterable<string> | Iterable<st
       } else {
         lineOfId.set(row.value.id, record.line);
         if (!anyRejected || opts.skipInvalid) {
-          const json = memberRowJson(row.value, numKeys);
+          const json = memberRowJson(row.value, attributeNames, numKeys);
           // The chunk travels as one JSON argument: it must stay under what a libSQL server takes.
           if (!size.add(utf8Length(json))) {
             yield take();
@@ -126,7 +129,8 @@ export async function importMemberRows(db: Db, events: AsyncIterable<MemberRowEv
     if (first.done || first.value.type !== 'header') throw new Error('member rows start with their header (see memberRowEvents)');
     // New names get their columns before the transaction: DDL there would hold the schema lock for
     // the whole import, and a name registered by an import that then fails costs nothing.
-    const slots = await ensureAttributeSlots(db, first.value.attributeNames);
+    const names = first.value.attributeNames;
+    const slots = await ensureAttributeSlots(db, names);
     await db.transaction(async (tx) => {
       for (let step = await next(); !step.done; step = await next()) {
         opts.signal?.throwIfAborted();
@@ -136,7 +140,7 @@ export async function importMemberRows(db: Db, events: AsyncIterable<MemberRowEv
         for (const row of event.rejected) rejected.add(row);
         if (event.rowCount > 0 && (opts.skipInvalid || rejected.count === 0)) {
           const started = performance.now();
-          await tx.run(mergeMembersStatement(jsonArraySource(event.rowsJson), slots, opts.now, { withNums: new Set(event.numKeys) }));
+          await tx.run(mergeMembersStatement(jsonArraySource(event.rowsJson), slots, names, opts.now, { withNums: new Set(event.numKeys) }));
           timings.writeMs += performance.now() - started;
           imported += event.rowCount;
         }

@@ -103,27 +103,17 @@ export function slotNumbers(attributes: Readonly<Record<string, string | number 
   return nums;
 }
 
-/** JSON paths, in a row, of its attributes object and of their slot numbers (see slotNumbers). */
-export interface SlotSources {
-  attributes: string;
-  nums: string;
-}
-
 /**
- * Column list and values writing every slot from a row's JSON `data`: the value from the
- * attributes object, the number from the nums object. `withNums` lists the names that may have
- * one; the others get NULL without reading JSON (an import writes 1M rows).
+ * Column list and values writing every slot: `value(name)` and `num(name)` say where a row holds a
+ * name's value and its slot number (see slotNumbers); NULL for a name the row cannot have.
  */
-export function slotValues(slots: AttributeSlots, data: SQL, from: SlotSources, withNums: ReadonlySet<string> | 'all'): { columns: SQL[]; values: SQL[] } {
+export function slotValues(slots: AttributeSlots, value: (name: string) => SQL, num: (name: string) => SQL): { columns: SQL[]; values: SQL[] } {
   const columns: SQL[] = [];
   const values: SQL[] = [];
   for (const [key, slot] of slots) {
-    const { value, num } = slotColumns(slot);
-    columns.push(sql`${sql.identifier(value)}`, sql`${sql.identifier(num)}`);
-    values.push(
-      sql`${data} ->> ${`${from.attributes}."${key}"`}`,
-      withNums === 'all' || withNums.has(key) ? sql`${data} ->> ${`${from.nums}."${key}"`}` : sql`NULL`,
-    );
+    const stored = slotColumns(slot);
+    columns.push(sql`${sql.identifier(stored.value)}`, sql`${sql.identifier(stored.num)}`);
+    values.push(value(key), num(key));
   }
   return { columns, values };
 }
@@ -168,7 +158,11 @@ export async function backfillAttributeSlots(db: Db): Promise<void> {
 export async function rebuildAttributeSlots(db: Db): Promise<void> {
   const names = await db.all<{ key: string }>(sql`SELECT DISTINCT j.key FROM members, json_each(members.attributes) AS j`);
   const slots = await ensureAttributeSlots(db, names.map((n) => n.key));
-  const written = slotValues(slots, sql`data`, { attributes: '$.attributes', nums: '$.nums' }, 'all');
+  const written = slotValues(
+    slots,
+    (name) => sql`data ->> ${`$.attributes."${name}"`}`,
+    (name) => sql`data ->> ${`$.nums."${name}"`}`,
+  );
   const assignments = written.columns.map((column, i) => sql`${column} = ${written.values[i]!}`);
   for (let after = 0; ; ) {
     const page = await db.all<{ id: number; attributes: string }>(

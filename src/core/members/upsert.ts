@@ -5,35 +5,50 @@ import { ensureAttributeSlots, slotNumbers, slotValues, type AttributeSlots } fr
 import type { MemberInput } from './input.js';
 
 /**
- * The JSON a member row travels in, into json_each(): an array, not an object, because an import
- * writes a million of them and libSQL parses each (positions instead of keys: ~30% less JSON).
- * The last element, `nums`, holds the slot numbers of its booleans and dates (see
- * attribute-slots.ts), whose names are added to `numKeys` when given.
+ * The JSON a member row travels in, into json_each(): an array, because an import writes a million
+ * of them and libSQL parses each. The core fields come first (CORE), then the value of each of
+ * `names` in that order, then their slot numbers (booleans and dates, see slotNumbers; their names
+ * are added to `numKeys` when given). Trailing nulls are left out: a position past the end reads
+ * as NULL. Positions instead of keys made a 1M import's rows 40% smaller and libSQL's reading of
+ * them 25–35% faster (measured on sqld: 11–14 µs a row against 17). `names` must hold every
+ * attribute name of the row.
  */
-export function memberRowJson(m: MemberInput, numKeys?: Set<string>): string {
+export function memberRowJson(m: MemberInput, names: readonly string[], numKeys?: Set<string>): string {
+  const row: unknown[] = [m.id, m.email ?? null, m.phone ?? null, m.preferredLocale ?? null, m.timezone, m.preferredChannel ?? null, m.subscribed ? 1 : 0];
+  for (const name of names) row.push(m.attributes[name] ?? null);
   const nums = slotNumbers(m.attributes, numKeys);
-  const row = [m.id, m.email ?? null, m.phone ?? null, m.preferredLocale ?? null, m.timezone, m.preferredChannel ?? null, m.subscribed ? 1 : 0, m.attributes];
-  if (nums) row.push(nums);
+  if (nums) for (const name of names) row.push(nums[name] ?? null);
+  while (row.length > 1 && row[row.length - 1] === null) row.pop();
   return JSON.stringify(row);
 }
 
-/** Where memberRowJson puts each field. */
-const at = { id: '$[0]', email: '$[1]', phone: '$[2]', locale: '$[3]', timezone: '$[4]', channel: '$[5]', subscribed: '$[6]', attributes: '$[7]', nums: '$[8]' };
+/** Where memberRowJson puts each core field. */
+const CORE = { id: 0, email: 1, phone: 2, locale: 3, timezone: 4, channel: 5, subscribed: 6 } as const;
+const CORE_FIELDS = 7;
 
 export interface MergeOptions {
-  /** Names whose values may be booleans or dates (default: any); see slotValues. */
+  /** Names whose values may be booleans or dates (default: any); the others' slot numbers are not read. */
   withNums?: ReadonlySet<string>;
 }
 
 /**
- * One statement that upserts every member row found in `source` (see ../row-source.ts), so a
- * request or a whole import file lands atomically and the row work happens inside libSQL. Every
- * slot in `slots` is written (an upsert replaces all attributes), so it must hold every name in use.
+ * One statement that upserts every member row found in `source` (see ../row-source.ts), rows laid
+ * out by memberRowJson over `names`, so a request or a whole import file lands atomically and the
+ * row work happens inside libSQL. Every slot in `slots` is written (an upsert replaces all
+ * attributes), so it must hold every name in use; names not in `names` are cleared.
  * Email/SMS opt-outs and suppressions are not touched: they come from the members themselves and
  * the providers, and an import must never undo them.
  */
-export function mergeMembersStatement(source: SQL, slots: AttributeSlots, now: number, options: MergeOptions = {}): SQL {
-  const slot = slotValues(slots, sql`data`, { attributes: at.attributes, nums: at.nums }, options.withNums ?? 'all');
+export function mergeMembersStatement(source: SQL, slots: AttributeSlots, names: readonly string[], now: number, options: MergeOptions = {}): SQL {
+  // Positions are our own integers, written into the SQL: a bound JS number may travel as a float,
+  // which ->> would read as an object key instead of an array index.
+  const field = (position: number) => sql`data ->> ${sql.raw(String(position))}`;
+  const position = new Map(names.map((name, i) => [name, i]));
+  const slot = slotValues(
+    slots,
+    (name) => (position.has(name) ? field(CORE_FIELDS + position.get(name)!) : sql`NULL`),
+    (name) => (position.has(name) && (!options.withNums || options.withNums.has(name)) ? field(CORE_FIELDS + names.length + position.get(name)!) : sql`NULL`),
+  );
   const slotInsert = slot.columns.map((c) => sql`, ${c}`);
   const slotSelect = slot.values.map((v) => sql`, ${v}`);
   const slotUpdate = slot.columns.map((c) => sql`, ${c} = excluded.${c}`);
@@ -43,9 +58,9 @@ export function mergeMembersStatement(source: SQL, slots: AttributeSlots, now: n
     WITH rows AS MATERIALIZED (SELECT jsonb(data) AS data FROM ${source})
     INSERT INTO members (external_id, email, phone, preferred_locale, time_zone, preferred_channel,
                          subscribed, unsubscribed_at, created_at, updated_at${sql.join(slotInsert)})
-    SELECT data ->> ${at.id}, data ->> ${at.email}, data ->> ${at.phone}, data ->> ${at.locale},
-           data ->> ${at.timezone}, data ->> ${at.channel}, data ->> ${at.subscribed},
-           CASE WHEN data ->> ${at.subscribed} = 0 THEN ${now} END,
+    SELECT ${field(CORE.id)}, ${field(CORE.email)}, ${field(CORE.phone)}, ${field(CORE.locale)},
+           ${field(CORE.timezone)}, ${field(CORE.channel)}, ${field(CORE.subscribed)},
+           CASE WHEN ${field(CORE.subscribed)} = 0 THEN ${now} END,
            ${now}, ${now}${sql.join(slotSelect)}
     FROM rows
     WHERE true
@@ -71,7 +86,8 @@ export function attributeNamesOf(members: readonly MemberInput[]): Set<string> {
 
 export async function upsertMembers(db: Db, members: MemberInput[], now: number): Promise<number> {
   if (members.length === 0) return 0;
-  const slots = await ensureAttributeSlots(db, attributeNamesOf(members));
-  await db.run(mergeMembersStatement(jsonRowsSource(members.map((m) => memberRowJson(m))), slots, now));
+  const names = [...attributeNamesOf(members)];
+  const slots = await ensureAttributeSlots(db, names);
+  await db.run(mergeMembersStatement(jsonRowsSource(members.map((m) => memberRowJson(m, names))), slots, names, now));
   return members.length;
 }

@@ -65,10 +65,11 @@ function upsertInvitations(db: Db, community: SeedCommunity) {
 export async function loadCommunity(db: Db, community: SeedCommunity): Promise<void> {
   const { today, members, history } = community;
   for (const chat of community.chats) await saveChat(db, chat, today, { upsert: true });
-  const slots = await ensureAttributeSlots(db, attributeNamesOf(members.map((m) => m.input)));
+  const names = [...attributeNamesOf(members.map((m) => m.input))];
+  const slots = await ensureAttributeSlots(db, names);
   // One batch: a seed that fails halfway leaves no half community behind.
   await db.batch([
-    db.run(mergeMembersStatement(jsonRowsSource(members.map((m) => memberRowJson(m.input))), slots, today)),
+    db.run(mergeMembersStatement(jsonRowsSource(members.map((m) => memberRowJson(m.input, names))), slots, names, today)),
     db.run(memberHistoryStatement(members)),
     db.run(mergeResponsesStatement(jsonRowsSource(history.responses.map(responseRowJson)))),
     upsertInvitations(db, community),
