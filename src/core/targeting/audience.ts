@@ -209,7 +209,7 @@ function emptyExclusions(): Record<ExclusionReason, number> {
 export const MAX_PREVIEW_ZONES = 1000;
 
 interface PreviewRow {
-  kind: 'group' | 'included' | 'zone' | 'example' | 'excluded_id' | 'unknown_id';
+  kind: 'group' | 'included' | 'example' | 'excluded_id' | 'unknown_id';
   reason: ExclusionReason | null;
   preferred_locale: string | null;
   channel: 'email' | 'sms' | null;
@@ -221,7 +221,9 @@ interface PreviewRow {
 /**
  * One statement: the candidates are computed once (a materialized CTE), then counted by reason,
  * locale, channel and time zone, sampled and listed from it; recomputing them per question would
- * cost more than the questions. (sqld has no temporary tables, so a CTE it is.)
+ * cost more than the questions. (sqld has no temporary tables, so a CTE it is.) Without a sample,
+ * the audience's counts are the candidates' group without a reason: one sort of the candidates
+ * instead of three (previewing all of 1M members: about 4.0 s against 5.2 s).
  */
 export async function previewAudience(db: Db, spec: AudienceSpec, now: number, exampleCount = 5): Promise<AudiencePreview> {
   const at = await evaluationAt(db, now);
@@ -234,17 +236,17 @@ export async function previewAudience(db: Db, spec: AudienceSpec, now: number, e
       ? sql`UNION ALL SELECT * FROM (SELECT 'excluded_id', reason, NULL, NULL, NULL, external_id, NULL FROM c WHERE reason IS NOT NULL ORDER BY reason, external_id)
         UNION ALL SELECT 'unknown_id', NULL, NULL, NULL, NULL, value, NULL FROM json_each(${JSON.stringify(target.ids)}) WHERE value NOT IN (SELECT external_id FROM members)`
       : sql``;
-  const rows = await db.all<PreviewRow>(sql`WITH c AS MATERIALIZED (${candidates(spec, at)}),
-      included AS MATERIALIZED (SELECT * FROM c WHERE reason IS NULL ${order ? inSampleOrder(order, sampleLimit!) : sql``})
-    SELECT 'group' AS kind, reason, preferred_locale, channel, count(*) AS n, NULL AS external_id, NULL AS time_zone FROM c GROUP BY reason, preferred_locale, channel
-    UNION ALL SELECT 'included', NULL, preferred_locale, channel, count(*), NULL, NULL FROM included GROUP BY preferred_locale, channel
-    UNION ALL SELECT * FROM (SELECT 'zone', NULL, NULL, NULL, count(*) AS n, NULL, time_zone FROM included GROUP BY time_zone ORDER BY n DESC, time_zone LIMIT ${MAX_PREVIEW_ZONES})
-    UNION ALL SELECT * FROM (SELECT 'example', NULL, preferred_locale, channel, NULL, external_id, time_zone FROM included LIMIT ${exampleCount})
+  const rows = await db.all<PreviewRow>(sql`WITH c AS MATERIALIZED (${candidates(spec, at)})${
+    order ? sql`, included AS MATERIALIZED (SELECT * FROM c WHERE reason IS NULL ${inSampleOrder(order, sampleLimit!)})` : sql``
+  }
+    SELECT 'group' AS kind, reason, preferred_locale, channel, count(*) AS n, NULL AS external_id, ${order ? sql`NULL` : sql`time_zone`} AS time_zone FROM c GROUP BY reason, preferred_locale, channel${order ? sql`` : sql`, time_zone`}
+    ${order ? sql`UNION ALL SELECT 'included', NULL, preferred_locale, channel, count(*), NULL, time_zone FROM included GROUP BY preferred_locale, channel, time_zone` : sql``}
+    UNION ALL SELECT * FROM (SELECT 'example', NULL, preferred_locale, channel, NULL, external_id, time_zone FROM ${order ? sql`included` : sql`c WHERE reason IS NULL`} LIMIT ${exampleCount})
     ${idLists}`);
   const of = (kind: PreviewRow['kind']) => rows.filter((r) => r.kind === kind);
   const counted = (kind: 'group' | 'included') => of(kind).map((r) => ({ ...r, n: r.n ?? 0 }));
   const groups = counted('group');
-  const audienceGroups = counted('included');
+  const audienceGroups = order ? counted('included') : groups.filter((r) => r.reason === null);
   const examples = of('example').map((r) => ({ external_id: r.external_id!, preferred_locale: r.preferred_locale, time_zone: r.time_zone!, channel: r.channel! }));
   const idReport = of('excluded_id').map((r) => ({ reason: r.reason!, external_id: r.external_id! }));
   const unknownIds = of('unknown_id').map((r) => ({ value: r.external_id! }));
@@ -263,16 +265,18 @@ export async function previewAudience(db: Db, spec: AudienceSpec, now: number, e
     if (row.reason) preview.excluded[row.reason] += row.n;
     else pool += row.n;
   }
+  const zones = new Map<string, number>();
   for (const row of audienceGroups) {
     preview.audience += row.n;
     const locale = row.preferred_locale ?? 'none';
     preview.byLocale[locale] = (preview.byLocale[locale] ?? 0) + row.n;
     if (row.channel) preview.byChannel[row.channel] += row.n;
+    const zone = row.time_zone ?? 'UTC';
+    zones.set(zone, (zones.get(zone) ?? 0) + row.n);
   }
-  // Largest first (the statement's order); the union does not promise to keep it, so sort again.
-  const zones = of('zone').map((r) => ({ zone: r.time_zone ?? 'UTC', n: r.n ?? 0 }));
-  zones.sort((a, b) => b.n - a.n || (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
-  for (const { zone, n } of zones) preview.byTimeZone[zone] = (preview.byTimeZone[zone] ?? 0) + n;
+  // Largest first, then by name; at most MAX_PREVIEW_ZONES.
+  const byCount = [...zones].sort(([za, a], [zb, b]) => b - a || (za < zb ? -1 : za > zb ? 1 : 0));
+  for (const [zone, n] of byCount.slice(0, MAX_PREVIEW_ZONES)) preview.byTimeZone[zone] = n;
   if (target.type === 'sample') preview.sample = { seed: target.seed, poolSize: pool, size: preview.audience };
   if (target.type === 'members') {
     preview.excluded.unknown_id = unknownIds.length;
