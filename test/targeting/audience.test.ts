@@ -268,7 +268,7 @@ describeEachDatabase('stored samples', (get) => {
 
 describeEachDatabase('samples walked from the front of the order', (get) => {
   // 2,000 members: ids up to 2,000, an order over 2,048 places, and walks shorter than an eighth
-  // of that (256 places) before storeAudience falls back to reading the whole pool.
+  // of the members (250 places) before storeAudience falls back to reading the whole pool.
   beforeAll(async () => {
     const { db } = get();
     await clearTables(db);
@@ -300,6 +300,19 @@ describeEachDatabase('samples walked from the front of the order', (get) => {
     }
     for (const id of quarter.stored) expect(Number(id.slice(2)) % 100).toBeLessThan(25);
     for (const id of narrow.stored) expect(Number(id.slice(2)) % 100).toBeLessThan(2);
+  });
+
+  it('reads the pool whole when ids are sparse, instead of walking a huge id range', async () => {
+    const { db } = get();
+    // One member moved to id 2^30: the order now spans 2^31 places, of which 2,000 hold a member.
+    await db.run(sql`UPDATE members SET id = ${2 ** 30} WHERE external_id = 'w-1999'`);
+    const started = Date.now();
+    const sparse = await storedAndPreviewed({ type: 'sample', size: 20, seed: 'walk-sparse' }, 'inv_walksparse0000');
+    expect(sparse.count).toBe(20);
+    expect(sparse.stored).toEqual(sparse.previewed);
+    // Walking 2^31 / 2,000 places per member sampled would take minutes.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await db.run(sql`UPDATE members SET id = 2000 WHERE external_id = 'w-1999'`);
   });
 
   it('writes nothing, and stops, when the guard refuses a walk that was long enough', async () => {

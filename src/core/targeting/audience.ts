@@ -125,11 +125,10 @@ function inSampleOrder(order: SampleOrder, limit: SQL | number): SQL {
   return sql`ORDER BY ${placeOfMember(order, sql`member_id`)} LIMIT ${limit}`;
 }
 
-/** The order `seed` puts the members table in as it is now (the id range depends on its highest id), and that id. */
-async function sampleOrderNow(db: Db, seed: string): Promise<{ order: SampleOrder; topId: number }> {
+/** The order `seed` puts the members table in as it is now (the id range depends on its highest id). */
+async function sampleOrderNow(db: Db, seed: string): Promise<SampleOrder> {
   const [row] = await db.all<{ top: number | null }>(sql`SELECT max(id) AS top FROM members`);
-  const topId = row?.top ?? 0;
-  return { order: sampleOrder(seed, topId), topId };
+  return sampleOrder(seed, row?.top ?? 0);
 }
 
 type SampleTarget = Extract<Target, { type: 'sample' }>;
@@ -228,7 +227,7 @@ interface PreviewRow {
 export async function previewAudience(db: Db, spec: AudienceSpec, now: number, exampleCount = 5): Promise<AudiencePreview> {
   const at = await evaluationAt(db, now);
   const target = spec.target;
-  const order = target.type === 'sample' ? (await sampleOrderNow(db, target.seed)).order : null;
+  const order = target.type === 'sample' ? await sampleOrderNow(db, target.seed) : null;
   const sampleLimit =
     target.type !== 'sample' ? null : target.size !== undefined ? target.size : sql`(SELECT CAST(round(count(*) * ${target.percent!} / 100.0) AS INTEGER) FROM c WHERE reason IS NULL)`;
   const idLists =
@@ -325,22 +324,25 @@ export async function storeAudience(db: Db, spec: AudienceSpec & { invitationId:
 }
 
 /**
- * Walking the order costs an id lookup per place, reading the pool in order costs a pass over it:
- * past this share of the id range, the pass is cheaper.
+ * Walking the order costs an id lookup per place, reading the pool in order a pass over every
+ * member: past this many places per member, the pass is cheaper. Counted in members, not in the
+ * id range, which deleted members leave sparse.
  */
 const WALK_SHARE_LIMIT = 1 / 8;
 
 /**
  * A sample is drawn by walking the order from the front (walkedSample): far enough for `size`
- * members if every id up to the highest were an eligible pool member, then, if too few were, as
- * far again as the share found says. A pool too sparse for that (a narrow filter, or most members
+ * members if every member were an eligible pool member, then, if too few were, as far again as
+ * the share found says. A pool too sparse for that (a narrow filter, or most members
  * excluded) is read whole instead (scannedSample). Every way gives the same members: the first
  * `size` eligible ones.
  */
 async function storeSample(db: Db, spec: AudienceSpec & { invitationId: string }, target: SampleTarget, at: CompileContext, size: number, insert: (select: SQL) => Promise<number>): Promise<number> {
-  const { order, topId } = await sampleOrderNow(db, target.seed);
+  const order = await sampleOrderNow(db, target.seed);
+  const [counted] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM members`);
+  const members = Math.max(1, counted?.n ?? 0);
   const length = orderLength(order);
-  for (let places = Math.ceil((size * 1.25 * length) / Math.max(1, topId)) + 32; places < length * WALK_SHARE_LIMIT; ) {
+  for (let places = Math.ceil((size * 1.25 * length) / members) + 32; places < members * WALK_SHARE_LIMIT; ) {
     const stored = await insert(walkedSample(spec, target, at, order, size, places));
     if (stored > 0) return stored;
     const [found] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (${walkedCandidates(spec, target, at, order, places)})`);
