@@ -42,25 +42,6 @@ export class JsonArraySize {
   }
 }
 
-/** A string JSON can carry as it is: no quote, backslash, control or non-ASCII character. */
-const plainJsonString = /^[^"\\\u0000-\u001f\u007f-\uffff]*$/;
-
-/**
- * JSON.stringify of an array of scalars (finite numbers, strings, booleans, null), built by hand:
- * an import writes a million rows, and this takes about half the time of JSON.stringify on them
- * (strings that need escaping still go through it).
- */
-export function jsonScalarArray(values: readonly (string | number | boolean | null)[]): string {
-  let json = '[';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (i > 0) json += ',';
-    if (typeof v === 'string') json += plainJsonString.test(v) ? `"${v}"` : JSON.stringify(v);
-    else json += v === null ? 'null' : String(v);
-  }
-  return json + ']';
-}
-
 export function jsonRowsSource(rowsJson: string[]): SQL {
   const parts: SQL[] = [];
   let start = 0;

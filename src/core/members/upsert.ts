@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { jsonRowsSource, jsonScalarArray } from '../row-source.js';
+import { jsonRowsSource } from '../row-source.js';
 import { ensureAttributeSlots, slotNumbers, slotValues, type AttributeSlots } from './attribute-slots.js';
 import type { MemberInput } from './input.js';
 
@@ -14,12 +14,12 @@ import type { MemberInput } from './input.js';
  * attribute name of the row.
  */
 export function memberRowJson(m: MemberInput, names: readonly string[], numKeys?: Set<string>): string {
-  const row: (string | number | boolean | null)[] = [m.id, m.email ?? null, m.phone ?? null, m.preferredLocale ?? null, m.timezone, m.preferredChannel ?? null, m.subscribed ? 1 : 0];
+  const row: unknown[] = [m.id, m.email ?? null, m.phone ?? null, m.preferredLocale ?? null, m.timezone, m.preferredChannel ?? null, m.subscribed ? 1 : 0];
   for (const name of names) row.push(m.attributes[name] ?? null);
   const nums = slotNumbers(m.attributes, numKeys);
   if (nums) for (const name of names) row.push(nums[name] ?? null);
   while (row.length > 1 && row[row.length - 1] === null) row.pop();
-  return jsonScalarArray(row);
+  return JSON.stringify(row);
 }
 
 /** Where memberRowJson puts each core field. */
