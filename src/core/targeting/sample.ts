@@ -1,9 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 
 // A seeded random order of members computed inside libSQL. The seed picks a permutation of the id
-// range [0, 2^bits): a member's place in the sample order is the permutation of its id, and a
-// sample of N is the first N eligible members in that order, a uniform draw without replacement
-// that the seed reproduces exactly. Being a permutation, it can also be walked from the front:
+// range [0, 2^bits) that maps each place in the sample order to an id (memberAtPlace; its inverse,
+// placeOfMember, gives a member's place), and a sample of N is the first N eligible members in
+// that order, a uniform draw without replacement that the seed reproduces exactly. Being a permutation, it can also be walked from the front:
 // place 0, 1, 2 … give the ids to look up, so a sample of 10,000 from a pool of 1,000,000 reads
 // about 12,000 members instead of ordering all of them.
 //
@@ -11,7 +11,7 @@ import { sql, type SQL } from 'drizzle-orm';
 // round function is an affine map modulo a prime below 2^31 (SQLite has no hash function and
 // turns 64-bit overflow into floats; halves of at most 31 bits keep every product below 2^62).
 // SQL has no variables, so each round repeats the previous ones inside its expression: three
-// rounds evaluate the round function six times per member, the fewest that mix both halves twice.
+// rounds evaluate the round function six times per member.
 
 const PRIME = 2147483647; // 2^31 − 1
 /** Halves of at most 31 bits: ids below 2^62. */
