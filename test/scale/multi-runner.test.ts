@@ -33,13 +33,22 @@ afterAll(async () => {
   await Promise.all([sqld.stop(), postmark.close(), twilio.close()]);
 });
 
-/** What a hung process was waiting on: its open sockets (remote ports) from a Node diagnostic report. */
-function pendingSockets(reportDir: string): string {
+interface ReportHandle {
+  type: string;
+  is_active?: boolean;
+  remoteEndpoint?: { port: number };
+  writeQueueSize?: number;
+  firesInMsFromNow?: number;
+}
+
+/** What a hung process was waiting on, from a Node diagnostic report: its sockets (remote port, bytes queued) and active timers. */
+function pendingWork(reportDir: string): string {
   const file = readdirSync(reportDir).find((name) => name.endsWith('.json'));
   if (!file) return 'no diagnostic report';
-  const report = JSON.parse(readFileSync(join(reportDir, file), 'utf8')) as { libuv?: { type: string; remoteEndpoint?: { port: number }; is_active?: boolean }[] };
-  const sockets = (report.libuv ?? []).filter((h) => h.type === 'tcp' && h.remoteEndpoint);
-  return `open sockets to ports ${sockets.map((h) => h.remoteEndpoint!.port).join(', ') || 'none'}`;
+  const handles = (JSON.parse(readFileSync(join(reportDir, file), 'utf8')) as { libuv?: ReportHandle[] }).libuv ?? [];
+  const sockets = handles.filter((h) => h.type === 'tcp' && h.remoteEndpoint).map((h) => `${h.remoteEndpoint!.port} (${h.writeQueueSize ?? 0} bytes queued)`);
+  const timers = handles.filter((h) => h.type === 'timer' && h.is_active).map((h) => `${h.firesInMsFromNow} ms`);
+  return `open sockets to ports ${sockets.join(', ') || 'none'}; active timers firing in ${timers.join(', ') || 'none'}`;
 }
 
 function run(script: string): Promise<{ code: number | null; stderr: string }> {
@@ -65,7 +74,7 @@ function run(script: string): Promise<{ code: number | null; stderr: string }> {
   const watchdog = setTimeout(() => {
     child.kill('SIGUSR2');
     setTimeout(() => {
-      stderr += `\n[${script} still running after ${PROCESS_LIMIT_MS / 1000} s: killed by the test; sqld on ${new URL(sqld.url).port}, Postmark on ${new URL(postmark.url).port}; ${pendingSockets(reportDir)}]\nlast log lines:\n${lastLogLines.join('\n')}`;
+      stderr += `\n[${script} still running after ${PROCESS_LIMIT_MS / 1000} s: killed by the test; sqld on ${new URL(sqld.url).port}, Postmark on ${new URL(postmark.url).port}; ${pendingWork(reportDir)}]\nlast log lines:\n${lastLogLines.join('\n')}`;
       child.kill('SIGKILL');
     }, 2000);
   }, PROCESS_LIMIT_MS);
