@@ -71,6 +71,13 @@ describeEachDatabase('HTTP basics', (get) => {
     expect(member.status).toBe(422);
     expect(member.body.errors).toEqual([{ path: '(body)', message: expect.stringContaining('"emial"') }]);
     expect((await call('GET', '/api/members/k-1')).status).toBe(404);
+    // In every kind of target too: a dropped seed would draw another sample than the one asked for.
+    const sample = await call('POST', '/api/audience/preview', { chatId: 'onboarding', target: { type: 'sample', percent: 10, seeed: 'x' } });
+    expect(sample.status).toBe(422);
+    expect(sample.body.errors).toEqual([{ path: 'target', message: 'Unrecognized key: "seeed"' }]);
+    const ids = await call('POST', '/api/audience/preview', { chatId: 'onboarding', target: { type: 'members', ids: ['k-1'], id: 'k-2' } });
+    expect(ids.status).toBe(422);
+    expect(ids.body.errors).toEqual([{ path: 'target', message: 'Unrecognized key: "id"' }]);
   });
 
   it('logs one JSON line per request with the route, never emails, phones or tokens', async () => {

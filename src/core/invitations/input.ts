@@ -70,7 +70,7 @@ export type InvitationCreateInput = z.infer<typeof invitationCreateInput>;
 /** Edits: any subset of the form (not the chat), plus the version the editor saw (optimistic concurrency). */
 export const invitationPatchInput = z
   .object({ version: z.number().int().positive().describe('The version you last read; a stale one gets 409.') })
-  .extend(z.strictObject(fields).partial().shape)
+  .extend(z.object(fields).partial().shape)
   .strict();
 export type InvitationPatchInput = z.infer<typeof invitationPatchInput>;
 

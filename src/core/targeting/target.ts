@@ -18,7 +18,7 @@ export const targetInput = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('all') }).describe('All subscribed members.'),
   filterSource.describe('Members matching a custom filter (give `filter` or `expression`).'),
   z
-    .object({
+    .strictObject({
       type: z.literal('members'),
       ids: z
         .union([z.array(z.string()).max(MAX_TARGET_IDS), z.string().max(5_000_000)])
@@ -26,7 +26,7 @@ export const targetInput = z.discriminatedUnion('type', [
     })
     .describe('Specific member IDs.'),
   z
-    .object({
+    .strictObject({
       type: z.literal('sample'),
       size: z.number().int().min(1).max(10_000_000).optional(),
       percent: z.number().gt(0).max(100).optional(),
