@@ -133,16 +133,16 @@ async function sampleOrderNow(db: Db, seed: string): Promise<SampleOrder> {
 
 type SampleTarget = Extract<Target, { type: 'sample' }>;
 
-/** The members who receive the invitation (for a sample, see walkedSample and scannedSample). */
-function audience(spec: AudienceSpec, at: CompileContext): SQL {
-  return sql`SELECT * FROM (${candidates(spec, at)}) WHERE reason IS NULL`;
+/** The members who receive the invitation, of those `predicate` selects (for a sample, see walkedSample and scannedSample). */
+function audience(spec: AudienceSpec, at: CompileContext, predicate?: SQL): SQL {
+  return sql`SELECT * FROM (${candidates(spec, at, predicate)}) WHERE reason IS NULL`;
 }
 
 /** The members at the first `places` places of the order that the pool holds and the rules admit. */
 function walkedCandidates(spec: AudienceSpec, target: SampleTarget, at: CompileContext, order: SampleOrder, places: number): SQL {
   const walked = sql`WITH RECURSIVE walk(place) AS (SELECT 0 UNION ALL SELECT place + 1 FROM walk WHERE place < ${places - 1})
     SELECT ${memberAtPlace(order, sql`place`)} FROM walk`;
-  return sql`SELECT * FROM (${candidates(spec, at, sql`m.id IN (${walked}) AND ${poolPredicate(target.from, at)}`)}) WHERE reason IS NULL`;
+  return audience(spec, at, sql`m.id IN (${walked}) AND ${poolPredicate(target.from, at)}`);
 }
 
 /**
@@ -164,8 +164,7 @@ function walkedSample(spec: AudienceSpec, target: SampleTarget, at: CompileConte
  */
 function scannedSample(spec: AudienceSpec, target: SampleTarget, at: CompileContext, order: SampleOrder, size: number, prefix: number): SQL {
   const ordered = sql`SELECT member_id FROM (${poolIds(target.from, at)}) ${inSampleOrder(order, prefix)}`;
-  return sql`SELECT * FROM (${candidates(spec, at, sql`m.id IN (SELECT member_id FROM (${ordered}))`)}) WHERE reason IS NULL
-    ${inSampleOrder(order, size)}`;
+  return sql`${audience(spec, at, sql`m.id IN (SELECT member_id FROM (${ordered}))`)} ${inSampleOrder(order, size)}`;
 }
 
 export function sampleSizeFor(target: Target, poolSize: number): number | null {
@@ -298,7 +297,7 @@ export async function eligiblePoolSize(db: Db, spec: AudienceSpec, now: number):
 }
 
 async function countEligible(db: Db, spec: AudienceSpec, at: CompileContext): Promise<number> {
-  const [row] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (${candidates(spec, at)}) WHERE reason IS NULL`);
+  const [row] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (${audience(spec, at)})`);
   return row?.n ?? 0;
 }
 
@@ -338,9 +337,9 @@ const WALK_SHARE_LIMIT = 1 / 8;
  * `size` eligible ones.
  */
 async function storeSample(db: Db, spec: AudienceSpec & { invitationId: string }, target: SampleTarget, at: CompileContext, size: number, insert: (select: SQL) => Promise<number>): Promise<number> {
-  const order = await sampleOrderNow(db, target.seed);
-  const [counted] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM members`);
-  const members = Math.max(1, counted?.n ?? 0);
+  const [table] = await db.all<{ top: number | null; n: number }>(sql`SELECT max(id) AS top, count(*) AS n FROM members`);
+  const order = sampleOrder(target.seed, table?.top ?? 0);
+  const members = Math.max(1, table?.n ?? 0);
   const length = orderLength(order);
   for (let places = Math.ceil((size * 1.25 * length) / members) + 32; places < members * WALK_SHARE_LIMIT; ) {
     const stored = await insert(walkedSample(spec, target, at, order, size, places));
