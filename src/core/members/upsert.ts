@@ -78,16 +78,20 @@ export function mergeMembersStatement(source: SQL, slots: AttributeSlots, names:
       updated_at = excluded.updated_at${sql.join(slotUpdate)}`;
 }
 
-export function attributeNamesOf(members: readonly MemberInput[]): Set<string> {
+/**
+ * The statement upserting `members` (see mergeMembersStatement), their attribute names given
+ * slots first; run it alone (upsertMembers) or inside a batch (the seed).
+ */
+export async function mergeMembers(db: Db, members: readonly MemberInput[], now: number): Promise<SQL> {
   const names = new Set<string>();
   for (const m of members) for (const key in m.attributes) names.add(key);
-  return names;
+  const layout = [...names];
+  const slots = await ensureAttributeSlots(db, layout);
+  return mergeMembersStatement(jsonRowsSource(members.map((m) => memberRowJson(m, layout))), slots, layout, now);
 }
 
 export async function upsertMembers(db: Db, members: MemberInput[], now: number): Promise<number> {
   if (members.length === 0) return 0;
-  const names = [...attributeNamesOf(members)];
-  const slots = await ensureAttributeSlots(db, names);
-  await db.run(mergeMembersStatement(jsonRowsSource(members.map((m) => memberRowJson(m, names))), slots, names, now));
+  await db.run(await mergeMembers(db, members, now));
   return members.length;
 }

@@ -3,8 +3,7 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { invitations } from '../../db/schema.js';
 import { saveChat } from '../chats/service.js';
-import { ensureAttributeSlots } from '../members/attribute-slots.js';
-import { attributeNamesOf, memberRowJson, mergeMembersStatement } from '../members/upsert.js';
+import { mergeMembers } from '../members/upsert.js';
 import { mergeResponsesStatement, responseRowJson } from '../responses/upsert.js';
 import { jsonRowsSource } from '../row-source.js';
 import type { SeedCommunity } from './community.js';
@@ -65,11 +64,10 @@ function upsertInvitations(db: Db, community: SeedCommunity) {
 export async function loadCommunity(db: Db, community: SeedCommunity): Promise<void> {
   const { today, members, history } = community;
   for (const chat of community.chats) await saveChat(db, chat, today, { upsert: true });
-  const names = [...attributeNamesOf(members.map((m) => m.input))];
-  const slots = await ensureAttributeSlots(db, names);
+  const memberMerge = await mergeMembers(db, members.map((m) => m.input), today);
   // One batch: a seed that fails halfway leaves no half community behind.
   await db.batch([
-    db.run(mergeMembersStatement(jsonRowsSource(members.map((m) => memberRowJson(m.input, names))), slots, names, today)),
+    db.run(memberMerge),
     db.run(memberHistoryStatement(members)),
     db.run(mergeResponsesStatement(jsonRowsSource(history.responses.map(responseRowJson)))),
     upsertInvitations(db, community),
