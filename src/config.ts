@@ -63,6 +63,7 @@ export const configSchema = z.object({
   SMS_QUIET_HOURS: quietHours.prefault('21-8'),
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  DATABASE_ANSWER_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   MAX_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   FAILURE_PAUSE_RATIO: z.coerce.number().gt(0).max(1).default(0.2),
   // Providers: without credentials, messages go to the local outbox
@@ -117,6 +118,7 @@ export function deliverySettingsFrom(config: Config): DeliverySettings {
     smsQuietHours: config.SMS_QUIET_HOURS,
     leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
     reconcileAfterMs: config.RECONCILE_AFTER_SECONDS * 1000,
+    databaseAnswerMs: config.DATABASE_ANSWER_SECONDS * 1000,
     maxAttempts: config.MAX_SEND_ATTEMPTS,
     failurePause: { ...defaultDeliverySettings.failurePause, ratio: config.FAILURE_PAUSE_RATIO },
     largeAudience: config.LARGE_AUDIENCE,

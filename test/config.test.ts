@@ -9,7 +9,7 @@ describe('config', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ RUNNER: 'on', CRON_SCHEDULE: '* * * * *', EMAIL_RATE: 500, SMS_RATE: 10, POSTMARK_MESSAGE_STREAM: 'broadcast' });
     expect(config.POSTMARK_SERVER_TOKEN).toBeUndefined();
-    expect(deliverySettingsFrom(config)).toMatchObject({ smsQuietHours: { start: 21, end: 8 }, leaseMs: 300_000, reconcileAfterMs: 60_000, maxAttempts: 5, largeAudience: 5000 });
+    expect(deliverySettingsFrom(config)).toMatchObject({ smsQuietHours: { start: 21, end: 8 }, leaseMs: 300_000, reconcileAfterMs: 60_000, databaseAnswerMs: 30_000, maxAttempts: 5, largeAudience: 5000 });
   });
 
   it('reads the runner settings', () => {

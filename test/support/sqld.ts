@@ -9,6 +9,8 @@ import { ensureSqld } from '../../scripts/fetch-sqld.mjs';
 
 export interface SqldServer {
   url: string;
+  /** The end of sqld's own log (stderr), for a test's failure message. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startSqld(): Promise<SqldServer> {
   }
   return {
     url,
+    log: () => stderr,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

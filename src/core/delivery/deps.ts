@@ -12,6 +12,8 @@ export interface DeliverySettings {
   leaseMs: number;
   /** How long an unanswered send waits before the provider is asked whether it arrived. */
   reconcileAfterMs: number;
+  /** A claim or record the database has not answered in this time is sent again (both are safe to repeat). */
+  databaseAnswerMs: number;
   /** Attempts per message before a transient failure becomes final. */
   maxAttempts: number;
   /** Sending pauses by itself when `ratio` of the last `window` attempts failed (after `minAttempts`). */
@@ -37,6 +39,7 @@ export const defaultDeliverySettings: DeliverySettings = {
   smsQuietHours: { start: 21, end: 8 },
   leaseMs: 5 * 60_000,
   reconcileAfterMs: 60_000,
+  databaseAnswerMs: 30_000,
   maxAttempts: 5,
   failurePause: { ratio: 0.2, window: 200, minAttempts: 20 },
   largeAudience: null,

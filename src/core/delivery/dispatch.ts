@@ -16,6 +16,8 @@ import { quietUntil } from './quiet-hours.js';
 import { rateLimiter, type RateLimiter } from './rate.js';
 import { recordBatch, type RecordedRow, type RowOutcome } from './record.js';
 import { retryDelayMs } from './retry.js';
+import { repeatedIfUnanswered } from './unanswered.js';
+import { randomId } from '../ids.js';
 
 export interface DispatchReport {
   batches: number;
@@ -86,11 +88,15 @@ function batchSize(deps: DeliveryDeps, inv: Invitation): number {
 
 /** Claims, sends and records one batch of the invitation; false when it has nothing more to send now (or is paused or closed). */
 async function sendOneBatch(deps: DeliveryDeps, { inv, compose, slots }: Sendable, channels: Channels, options: DispatchOptions, report: DispatchReport): Promise<boolean> {
-  const claim = await claimBatch(deps.db, { invitationSeq: inv.seq, runnerId: deps.runnerId, now: deps.clock.now(), leaseMs: deps.delivery.leaseMs, size: batchSize(deps, inv), slots });
+  const claimOptions = { invitationSeq: inv.seq, runnerId: deps.runnerId, now: deps.clock.now(), leaseMs: deps.delivery.leaseMs, size: batchSize(deps, inv), slots };
+  const batchId = randomId('bat');
+  const ids = { invitation: inv.id, batch: batchId };
+  const claim = await repeatedIfUnanswered(deps, 'claim', ids, () => claimBatch(deps.db, claimOptions, batchId));
   if (!claim) return false;
   report.batches += 1;
   const rows = await sendClaimed(deps, inv, compose, channels, claim.batchId, claim.rows, options);
-  await recordBatch(deps.db, { batchId: claim.batchId, invitationSeq: inv.seq, now: deps.clock.now(), rows });
+  const record = { batchId, invitationSeq: inv.seq, now: deps.clock.now(), rows };
+  await repeatedIfUnanswered(deps, 'record', ids, () => recordBatch(deps.db, record));
   tally(report, rows);
   deps.logger.log('info', 'delivery.batch', { invitation: inv.id, batch: claim.batchId, size: rows.length, runner: deps.runnerId });
   const finalFailure = rows.some((r) => r.outcome.kind === 'failed' && r.outcome.retryAt === undefined);
