@@ -2,20 +2,16 @@
 // own process against bench/provider-server.ts (another process): 100,000 emails and their bare
 // floor, 10,000 SMS, an idle tick over 10,000 past invitations, and the peak memory while an
 // invitation to 1,000,000 members is opened and sent.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { buildRunnerBundles, DISPATCH_CHILD_BUNDLE, root, RUNNER_FLAGS, startProviderServer } from './runner-process.js';
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 type Figures = Record<string, number>;
 
-/** The V8 memory flags `npm start` and `npm run tick` give the runner: measured as it runs. */
-const RUNNER_FLAGS = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { tick: string } }).scripts.tick.match(/--max-[\w-]+=\d+/g) ?? [];
-
 function child(env: Record<string, string>, args: string[]): Figures | undefined {
-  const run = spawnSync(process.execPath, [...RUNNER_FLAGS, '--import', 'tsx', 'bench/dispatch-child.ts', ...args], {
+  const run = spawnSync(process.execPath, [...RUNNER_FLAGS, DISPATCH_CHILD_BUNDLE, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -24,12 +20,6 @@ function child(env: Record<string, string>, args: string[]): Figures | undefined
   if (run.status !== 0) throw new Error(`dispatch-child ${args.join(' ')} failed: ${run.stderr.slice(-2000)}`);
   const out = run.stdout.trim();
   return out ? (JSON.parse(out.split('\n').pop()!) as Figures) : undefined;
-}
-
-async function startProviderServer(): Promise<{ url: string; stop(): void }> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/provider-server.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((done) => server.stdout!.once('data', (chunk: Buffer) => done(chunk.toString().trim())));
-  return { url, stop: () => server.kill() };
 }
 
 /** A fresh database, prepared in one process and measured in another. */
@@ -45,6 +35,7 @@ function measure(providerUrl: string, prepare: string[], run: string[]): Figures
 }
 
 export async function benchDispatch(): Promise<Figures> {
+  await buildRunnerBundles();
   const provider = await startProviderServer();
   try {
     console.error('[dispatch] 100,000 emails…');

@@ -3,9 +3,6 @@
 // opened and then sent by all of them at once to bench/provider-server.ts; and the idle tick over
 // 10,000 past invitations, on sqld.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import { sql } from 'drizzle-orm';
 import { systemClock } from '../src/core/clock.js';
@@ -18,20 +15,13 @@ import { migrateDatabase } from '../src/db/migrate.js';
 import { outboxProviders } from '../src/providers/outbox.js';
 import { member, seedChats, seedMembers } from '../test/support/community.js';
 import { startSqld } from '../test/support/sqld.js';
+import { buildRunnerBundles, DISPATCH_CHILD_BUNDLE, root, RUNNER_FLAGS, startProviderServer, TICK_BUNDLE } from './runner-process.js';
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const MEMBERS = 50_000;
-const RUNNER_FLAGS = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { tick: string } }).scripts.tick.match(/--max-[\w-]+=\d+/g) ?? [];
 type Figures = Record<string, number>;
 
-async function providerServer(): Promise<{ url: string; stop(): void }> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/provider-server.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((done) => server.stdout!.once('data', (chunk: Buffer) => done(chunk.toString().trim())));
-  return { url, stop: () => server.kill() };
-}
-
 function tickProcess(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [...RUNNER_FLAGS, '--import', 'tsx', 'src/cli/tick.ts'], { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...RUNNER_FLAGS, TICK_BUNDLE], { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((done) => child.on('exit', (code) => done({ code, stderr })));
@@ -72,7 +62,7 @@ async function shareOnce(runners: number, providerUrl: string): Promise<{ perS: 
 }
 
 function idleTickOnSqld(url: string, providerUrl: string): Figures {
-  const run = spawnSync(process.execPath, [...RUNNER_FLAGS, '--import', 'tsx', 'bench/dispatch-child.ts', 'idle'], {
+  const run = spawnSync(process.execPath, [...RUNNER_FLAGS, DISPATCH_CHILD_BUNDLE, 'idle'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url, PROVIDER_URL: providerUrl },
     encoding: 'utf8',
@@ -82,7 +72,8 @@ function idleTickOnSqld(url: string, providerUrl: string): Figures {
 }
 
 export async function benchMultiRunner(): Promise<Figures> {
-  const provider = await providerServer();
+  await buildRunnerBundles();
+  const provider = await startProviderServer();
   try {
     const figures: Figures = {};
     for (const runners of [1, 2, 3]) {

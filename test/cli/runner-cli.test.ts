@@ -8,15 +8,21 @@ import { createInvitation } from '../../src/core/invitations/service.js';
 import { coreDeps, testApp } from '../support/app.js';
 import { member, seedChats, seedMembers } from '../support/community.js';
 import { openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { buildBundles, type Bundles } from '../support/bundles.js';
 
 let database: TestDatabase;
+let bundles: Bundles;
 beforeAll(async () => {
-  database = await openTestDatabase('file');
+  [database, bundles] = await Promise.all([openTestDatabase('file'), buildBundles()]);
 });
-afterAll(async () => database.close());
+afterAll(async () => {
+  bundles.remove();
+  await database.close();
+});
 
+/** A TypeScript CLI through tsx, or a bundle (`npm run tick` runs dist/cli/tick.js) with plain node. */
 function cli(script: string, args: string[] = []) {
-  return spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+  return spawnSync(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args], {
     // Quiet hours off: whenever the suite runs, the SMS goes now (runner-rules.test.ts covers quiet hours).
     env: { PATH: process.env.PATH, DATABASE_URL: database.url, LOG_LEVEL: 'warn', SMS_QUIET_HOURS: 'off' },
     encoding: 'utf8',
@@ -36,7 +42,7 @@ it('npm run tick sends to the outbox and npm run outbox reads it back', async ()
   );
 
   expect(cli('src/cli/outbox.ts').stdout).toContain('The outbox is empty');
-  const tick = cli('src/cli/tick.ts');
+  const tick = cli(bundles.tick);
   expect(tick.status, tick.stderr).toBe(0);
   expect(tick.stderr).toMatch(/^tick: opened 1, closed 0, sent 2, failed 0/m);
 
@@ -54,5 +60,5 @@ it('npm run tick sends to the outbox and npm run outbox reads it back', async ()
   expect(api.body.nextBefore).toEqual(expect.any(Number));
 
   // Nothing is sent twice.
-  expect(cli('src/cli/tick.ts').stderr).toMatch(/opened 0, closed 0, sent 0/);
+  expect(cli(bundles.tick).stderr).toMatch(/opened 0, closed 0, sent 0/);
 }, 60_000);

@@ -92,7 +92,7 @@ function run(script: string): Promise<{ code: number | null; stderr: string; una
   const watchdog = setTimeout(() => {
     child.kill('SIGUSR2');
     void sqldAnswers().then((answers) => {
-      stderr += `\n[${script} still running after ${PROCESS_LIMIT_MS / 1000} s: killed by the test; sqld on ${new URL(sqld.url).port}, Postmark on ${new URL(postmark.url).port}; ${pendingWork(reportDir)}; ${answers}]\nlast log lines:\n${lastLogLines.join('\n')}\nsqld's log:\n${sqld.log().slice(-1500)}`;
+      stderr += `\n[${script} still running after ${PROCESS_LIMIT_MS / 1000} s: killed by the test; sqld on ${new URL(sqld.url).port}, Postmark on ${new URL(postmark.url).port}; ${pendingWork(reportDir)}; while it waited, ${answers}]\nlast log lines:\n${lastLogLines.join('\n')}`;
       child.kill('SIGKILL');
     });
   }, PROCESS_LIMIT_MS);
@@ -134,8 +134,9 @@ it(`${RUNNERS} runner processes share an invitation to ${MEMBERS.toLocaleString(
   postmark.delay(20); // a provider that takes a little time, as a real one does
 
   const results = await Promise.all(Array.from({ length: RUNNERS }, () => run('src/cli/tick.ts')));
+  const failure = results.some((r) => r.code !== 0) ? `\nafterwards, ${await sqldAnswers()}\nsqld's log:\n${sqld.log().slice(-1500)}` : '';
   const sentBy = results.map((r) => {
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr + failure).toBe(0);
     return Number(/sent (\d+)/.exec(r.stderr)?.[1]);
   });
   // Requests sqld left unanswered, which the runners sent again (seen in some loaded runs).

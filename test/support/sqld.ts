@@ -9,7 +9,7 @@ import { ensureSqld } from '../../scripts/fetch-sqld.mjs';
 
 export interface SqldServer {
   url: string;
-  /** The end of sqld's own log (stderr), for a test's failure message. */
+  /** The end of sqld's own log, for a test's failure message. */
   log(): string;
   stop(): Promise<void>;
 }
@@ -31,10 +31,13 @@ export async function startSqld(): Promise<SqldServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sqld-'));
   const port = await freePort();
   const child = spawn(binary, ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // sqld logs to stdout; both streams are kept, the last 4,000 characters.
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const keep = (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
