@@ -14,6 +14,7 @@ import { startSqld, type SqldServer } from '../test/support/sqld.js';
 import { addHistory, DAY, MEMBERS, writeMembersCsv } from './dataset.js';
 import { benchDispatch } from './dispatch.js';
 import { benchMultiRunner } from './multi-runner.js';
+import { buildRunnerBundles } from './runner-process.js';
 import { benchWorker } from './worker.js';
 import { benchSlack } from './slack.js';
 import { PREVIEW_EXPRESSION, timePreview } from './targeting.js';
@@ -26,7 +27,8 @@ type Figures = Record<string, number>;
 
 function timeChild(script: string, env: Record<string, string>, args: string[] = []): { ms: number; output: string } {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+  // A bundle (dist/, as `npm run import` runs) under plain node; TypeScript through tsx.
+  const child = spawnSync(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -93,7 +95,7 @@ async function importIntoFreshDatabase(kind: 'file' | 'sqld', csv: string): Prom
   try {
     const url = server ? server.url : `file:${join(dir!, 'db.sqlite')}`;
     (await open(url)).close();
-    return timeChild('src/cli/import.ts', { DATABASE_URL: url }, ['members', csv]).ms;
+    return timeChild('dist/cli/import.js', { DATABASE_URL: url }, ['members', csv]).ms;
   } finally {
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -123,7 +125,7 @@ async function benchDatabase(kind: 'file' | 'sqld', csv: string): Promise<Figure
     try {
       // BENCH_SKIP_IMPORT=sqld skips a CLI import already known not to finish there (over 300 s).
       if ((process.env.BENCH_SKIP_IMPORT ?? '').split(',').includes(kind)) throw new Error('skipped by BENCH_SKIP_IMPORT');
-      const runs = [timeChild('src/cli/import.ts', { DATABASE_URL: url }, ['members', csv]).ms / 1000];
+      const runs = [timeChild('dist/cli/import.js', { DATABASE_URL: url }, ['members', csv]).ms / 1000];
       for (let i = 1; i < IMPORT_RUNS; i++) runs.push((await importIntoFreshDatabase(kind, csv)) / 1000);
       runs.sort((a, b) => a - b);
       figures.import_1m_s = runs[Math.floor(runs.length / 2)]!;
@@ -193,6 +195,7 @@ async function main(): Promise<void> {
   const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { targeting?: Record<string, Figures> }) : {};
   let merged: Record<string, unknown> = { ...previous };
   const results: Record<string, Figures> = {};
+  if (needsCommunity) await buildRunnerBundles();
   for (const kind of ['file', 'sqld'] as const) {
     if (only && only !== kind) continue;
     results[kind] = await benchDatabase(kind, csv);

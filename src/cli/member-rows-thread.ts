@@ -22,10 +22,12 @@ export interface MemberRowsThread {
 }
 
 export function memberRowsOnWorker(job: MemberRowsJob): MemberRowsThread {
-  // tsx's loader hooks stay in the thread that registered them (and a worker ignores --import):
-  // the worker registers its own before loading the TypeScript source.
-  const entry = new URL('./member-rows-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  // Bundled (`npm run import`, dist/cli/), the worker is the bundle beside this one. From the
+  // TypeScript source, tsx's loader hooks stay in the thread that registered them (and a worker
+  // ignores --import): the worker registers its own before loading the source.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = JSON.stringify(new URL(fromSource ? './member-rows-worker.ts' : './member-rows-worker.js', import.meta.url).href);
+  const boot = fromSource ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })` : `import(${entry})`;
   // A young generation this size keeps the short-lived strings of each row out of the old one
   // (measured on 1M rows: 1.4 s less CPU in that thread than with 48 MB).
   const worker = new Worker(boot, { eval: true, workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 192 } });

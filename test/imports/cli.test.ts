@@ -3,12 +3,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runImport } from '../../src/cli/import-command.js';
+import { buildBundles, type Bundles } from '../support/bundles.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { MEMBER_HEADER, NOW } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
+// `npm run import` runs the bundle (its reader thread is the bundled worker beside it).
+let bundles: Bundles;
+beforeAll(async () => {
+  bundles = await buildBundles();
+});
+afterAll(() => bundles.remove());
 function file(name: string, lines: string[]): string {
   const path = join(dir, name);
   writeFileSync(path, `${lines.join('\n')}\n`);
@@ -23,7 +30,7 @@ interface Run {
 
 function cli(url: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/import.ts', ...args], { env: { ...process.env, DATABASE_URL: url }, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [bundles.import, ...args], { env: { ...process.env, DATABASE_URL: url }, timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     );
   });
