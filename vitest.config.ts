@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -10,5 +9,11 @@ export default defineConfig({
     // CI reads the counts from this file (.ci/run prints "N passed, N failed").
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.ci/vitest-results.json' },
+    projects: [
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/scale/**'], sequence: { groupOrder: 0 } } },
+      // Several runner processes against one sqld, on a machine of their own once the rest is done:
+      // loaded by the other files, sqld was seen to stop answering writes (README, "Nothing twice").
+      { extends: true, test: { name: 'scale', include: ['test/scale/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+    ],
   },
 });
