@@ -14,7 +14,7 @@ import { startSqld, type SqldServer } from '../test/support/sqld.js';
 import { addHistory, DAY, MEMBERS, writeMembersCsv } from './dataset.js';
 import { benchDispatch } from './dispatch.js';
 import { benchMultiRunner } from './multi-runner.js';
-import { buildRunnerBundles } from './runner-process.js';
+import { buildRunnerBundles, IMPORT_BUNDLE } from './runner-process.js';
 import { benchWorker } from './worker.js';
 import { benchSlack } from './slack.js';
 import { PREVIEW_EXPRESSION, timePreview } from './targeting.js';
@@ -95,7 +95,7 @@ async function importIntoFreshDatabase(kind: 'file' | 'sqld', csv: string): Prom
   try {
     const url = server ? server.url : `file:${join(dir!, 'db.sqlite')}`;
     (await open(url)).close();
-    return timeChild('dist/cli/import.js', { DATABASE_URL: url }, ['members', csv]).ms;
+    return timeChild(IMPORT_BUNDLE, { DATABASE_URL: url }, ['members', csv]).ms;
   } finally {
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -125,7 +125,7 @@ async function benchDatabase(kind: 'file' | 'sqld', csv: string): Promise<Figure
     try {
       // BENCH_SKIP_IMPORT=sqld skips a CLI import already known not to finish there (over 300 s).
       if ((process.env.BENCH_SKIP_IMPORT ?? '').split(',').includes(kind)) throw new Error('skipped by BENCH_SKIP_IMPORT');
-      const runs = [timeChild('dist/cli/import.js', { DATABASE_URL: url }, ['members', csv]).ms / 1000];
+      const runs = [timeChild(IMPORT_BUNDLE, { DATABASE_URL: url }, ['members', csv]).ms / 1000];
       for (let i = 1; i < IMPORT_RUNS; i++) runs.push((await importIntoFreshDatabase(kind, csv)) / 1000);
       runs.sort((a, b) => a - b);
       figures.import_1m_s = runs[Math.floor(runs.length / 2)]!;

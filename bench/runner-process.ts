@@ -6,18 +6,19 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain ESM script without types
-import { bundle, nodeEntries } from '../scripts/build.mjs';
+import { bundleNodePrograms } from '../scripts/build.mjs';
 
 export const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** The V8 memory flags of `npm run tick` (and `npm start`). */
 export const RUNNER_FLAGS = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { tick: string } }).scripts.tick.match(/--max-[\w-]+=\d+/g) ?? [];
 
-export const TICK_BUNDLE = 'dist/cli/tick.js';
-export const DISPATCH_CHILD_BUNDLE = 'dist/bench/dispatch-child.js';
+export const TICK_BUNDLE = 'dist/node/tick.js';
+export const IMPORT_BUNDLE = 'dist/node/import.js';
+export const DISPATCH_CHILD_BUNDLE = 'dist/node/dispatch-child.js';
 
 export async function buildRunnerBundles(): Promise<void> {
-  await bundle({ ...nodeEntries, 'dist/bench/dispatch-child': 'bench/dispatch-child.ts' });
+  await bundleNodePrograms('dist/node', { 'dispatch-child': 'bench/dispatch-child.ts' });
 }
 
 export async function startProviderServer(): Promise<{ url: string; stop(): void }> {

@@ -22,7 +22,7 @@ export interface MemberRowsThread {
 }
 
 export function memberRowsOnWorker(job: MemberRowsJob): MemberRowsThread {
-  // Bundled (`npm run import`, dist/cli/), the worker is the bundle beside this one. From the
+  // Bundled (`npm run import`, dist/node/), the worker is the bundle beside this one. From the
   // TypeScript source, tsx's loader hooks stay in the thread that registered them (and a worker
   // ignores --import): the worker registers its own before loading the source.
   const fromSource = import.meta.url.endsWith('.ts');

@@ -20,7 +20,7 @@ afterAll(async () => {
   await database.close();
 });
 
-/** A TypeScript CLI through tsx, or a bundle (`npm run tick` runs dist/cli/tick.js) with plain node. */
+/** A TypeScript CLI through tsx, or a bundle (`npm run tick` runs dist/node/tick.js) with plain node. */
 function cli(script: string, args: string[] = []) {
   return spawnSync(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args], {
     // Quiet hours off: whenever the suite runs, the SMS goes now (runner-rules.test.ts covers quiet hours).

@@ -4,7 +4,6 @@
 // the same row; the lease says when the claim is considered abandoned.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { randomId } from '../ids.js';
 import { attributesJson, type AttributeSlots } from '../members/attribute-slots.js';
 
 export interface ClaimedRow {
@@ -49,11 +48,6 @@ function unpack(r: Packed): ClaimedRow {
   };
 }
 
-export interface Claim {
-  batchId: string;
-  rows: ClaimedRow[];
-}
-
 export interface ClaimOptions {
   invitationSeq: number;
   runnerId: string;
@@ -65,11 +59,12 @@ export interface ClaimOptions {
 }
 
 /**
- * Claims a batch under `batchId` (a fresh one by default). The same claim sent again — its first
- * answer was lost — claims nothing more and reads back what the first one claimed: the deliveries
- * are taken only while no batch of that id exists, and the batch row is written after them.
+ * Claims a batch under `batchId` (the caller's, so that it can send the claim again). The same claim
+ * sent again — its first answer was lost — claims nothing more and reads back what the first one
+ * claimed: the deliveries are taken only while no batch of that id exists, and the batch row is
+ * written after them. Null when there was nothing to claim.
  */
-export async function claimBatch(db: Db, opts: ClaimOptions, batchId = randomId('bat')): Promise<Claim | null> {
+export async function claimBatch(db: Db, opts: ClaimOptions, batchId: string): Promise<ClaimedRow[] | null> {
   const { invitationSeq: seq, now } = opts;
   // The state IN (…) term repeats deliveries_batch_idx's WHERE: without it SQLite cannot use that
   // partial index and scans every delivery twice per batch.
@@ -95,7 +90,7 @@ export async function claimBatch(db: Db, opts: ClaimOptions, batchId = randomId(
       WHERE ${inBatch}`),
   ]);
   const rows = (JSON.parse(packed?.rows ?? '[]') as Packed[]).map(unpack);
-  return rows.length === 0 ? null : { batchId, rows };
+  return rows.length === 0 ? null : rows;
 }
 
 /** Why a member can no longer get a message on this channel (an opt-out always wins), or null. */

@@ -5,6 +5,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { invitations, type Invitation } from '../../db/schema.js';
 import { getChat } from '../chats/service.js';
+import { randomId } from '../ids.js';
 import { loadAttributeSlots, type AttributeSlots } from '../members/attribute-slots.js';
 import { zonedLocalToInstant } from '../time.js';
 import { claimBatch, unusableReason, type ClaimedRow } from './claim.js';
@@ -17,7 +18,6 @@ import { rateLimiter, type RateLimiter } from './rate.js';
 import { recordBatch, type RecordedRow, type RowOutcome } from './record.js';
 import { retryDelayMs } from './retry.js';
 import { repeatedIfUnanswered } from './unanswered.js';
-import { randomId } from '../ids.js';
 
 export interface DispatchReport {
   batches: number;
@@ -91,14 +91,14 @@ async function sendOneBatch(deps: DeliveryDeps, { inv, compose, slots }: Sendabl
   const claimOptions = { invitationSeq: inv.seq, runnerId: deps.runnerId, now: deps.clock.now(), leaseMs: deps.delivery.leaseMs, size: batchSize(deps, inv), slots };
   const batchId = randomId('bat');
   const ids = { invitation: inv.id, batch: batchId };
-  const claim = await repeatedIfUnanswered(deps, 'claim', ids, () => claimBatch(deps.db, claimOptions, batchId));
-  if (!claim) return false;
+  const claimed = await repeatedIfUnanswered(deps, 'claim', ids, () => claimBatch(deps.db, claimOptions, batchId));
+  if (!claimed) return false;
   report.batches += 1;
-  const rows = await sendClaimed(deps, inv, compose, channels, claim.batchId, claim.rows, options);
+  const rows = await sendClaimed(deps, inv, compose, channels, batchId, claimed, options);
   const record = { batchId, invitationSeq: inv.seq, now: deps.clock.now(), rows };
   await repeatedIfUnanswered(deps, 'record', ids, () => recordBatch(deps.db, record));
   tally(report, rows);
-  deps.logger.log('info', 'delivery.batch', { invitation: inv.id, batch: claim.batchId, size: rows.length, runner: deps.runnerId });
+  deps.logger.log('info', 'delivery.batch', { invitation: inv.id, batch: batchId, size: rows.length, runner: deps.runnerId });
   const finalFailure = rows.some((r) => r.outcome.kind === 'failed' && r.outcome.retryAt === undefined);
   return !(finalFailure && (await pauseIfFailing(deps, inv)));
 }

@@ -1,7 +1,8 @@
-// A libSQL server can leave a request unanswered (seen with several runners on one sqld: a claim
-// waited until the HTTP client's own 300 s limit). The runner's claim and record are safe to send
-// again — a claim is keyed by its batch id, a record is guarded by batch and state — so rather than
-// wait, it sends them again after a while; the first request, should it run late, changes nothing.
+// A request to a libSQL server, or its answer, can be lost on the way, and the HTTP client alone
+// would wait 300 s. The runner's claim and record are safe to send again — a claim is keyed by its
+// batch id, a record is guarded by batch and state — so rather than wait, it sends them again after
+// a while; the first request, should it run late, changes nothing. (It cannot help when sqld itself
+// stops taking writes: see the README, "Nothing twice, nothing lost".)
 import type { DeliveryDeps } from './deps.js';
 
 const ATTEMPTS = 3;
