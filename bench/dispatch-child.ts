@@ -23,7 +23,7 @@ import { ensureAttributeSlots, slotColumns } from '../src/core/members/attribute
 const url = process.env.DATABASE_URL!;
 const providerUrl = process.env.PROVIDER_URL!;
 const [mode, arg1, arg2] = process.argv.slice(2);
-const { client, db } = openDatabase(url);
+const { client, db } = openDatabase(url, undefined, { thread: process.env.DB_THREAD !== '0' });
 await tuneEmbeddedFile(client, url);
 await migrateDatabase(db);
 

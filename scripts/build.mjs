@@ -16,6 +16,7 @@ export const NODE_PROGRAMS = {
   tick: 'src/cli/tick.ts',
   import: 'src/cli/import.ts',
   'member-rows-worker': 'src/cli/member-rows-worker.ts',
+  'database-worker': 'src/db/database-worker.ts',
 };
 
 /** Bundles NODE_PROGRAMS (and `extra`, same form) into `dir`, a folder two levels below the root. */

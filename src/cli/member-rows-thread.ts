@@ -1,8 +1,8 @@
 // The members CSV read and validated on a worker thread (member-rows-worker.ts) while this thread
 // writes: on 1M rows both take seconds of CPU, and one thread would add them up.
-import { Worker } from 'node:worker_threads';
 import type { MemberRowEvent } from '../core/imports/member-import.js';
 import { ImportFileError } from '../core/imports/rejections.js';
+import { startWorker } from '../worker-thread.js';
 
 export interface MemberRowsJob {
   file: string;
@@ -22,15 +22,9 @@ export interface MemberRowsThread {
 }
 
 export function memberRowsOnWorker(job: MemberRowsJob): MemberRowsThread {
-  // Bundled (`npm run import`, dist/node/), the worker is the bundle beside this one. From the
-  // TypeScript source, tsx's loader hooks stay in the thread that registered them (and a worker
-  // ignores --import): the worker registers its own before loading the source.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = JSON.stringify(new URL(fromSource ? './member-rows-worker.ts' : './member-rows-worker.js', import.meta.url).href);
-  const boot = fromSource ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })` : `import(${entry})`;
   // A young generation this size keeps the short-lived strings of each row out of the old one
   // (measured on 1M rows: 1.4 s less CPU in that thread than with 48 MB).
-  const worker = new Worker(boot, { eval: true, workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
+  const worker = startWorker(new URL('./member-rows-worker.ts', import.meta.url), { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
   const queue: FromWorker[] = [];
   let waiting: ((message: FromWorker) => void) | undefined;
   let bytesRead = 0;

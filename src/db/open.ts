@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import { retryingBusy } from './busy-retry.js';
+import { clientOnThread } from './database-thread.js';
 import { createDb, type Db } from './client.js';
 
 export interface OpenDatabase {
@@ -15,6 +16,8 @@ const BUSY_TIMEOUT_MS = 5000;
 export interface OpenOptions {
   /** fetch for the libSQL HTTP client (default: the global one), e.g. one that waits longer (src/cli/patient-fetch.ts). */
   fetch?: typeof fetch;
+  /** An embedded file's database on a thread of its own (database-thread.ts): for the long-running programs, server and runner. */
+  thread?: boolean;
 }
 
 export function openDatabase(url: string, authToken?: string, options: OpenOptions = {}): OpenDatabase {
@@ -26,7 +29,8 @@ export function openDatabase(url: string, authToken?: string, options: OpenOptio
   // The client opens a connection per concurrent call; each must wait for another process's write
   // lock (busy timeout), not only the first one, which the PRAGMA in tuneEmbeddedFile reaches.
   const remote = options.fetch === undefined ? { url, authToken } : { url, authToken, fetch: options.fetch };
-  const client = createClient(embedded ? { url, timeout: BUSY_TIMEOUT_MS } : remote);
+  const local = { url, timeout: BUSY_TIMEOUT_MS };
+  const client = embedded ? (options.thread ? clientOnThread(local) : createClient(local)) : createClient(remote);
   return { client, db: createDb(embedded ? client : retryingBusy(client)) };
 }
 

@@ -39,7 +39,7 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
-  const { client, db } = openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const { client, db } = openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, { thread: true });
   await tuneEmbeddedFile(client, config.DATABASE_URL);
   await migrateDatabase(db);
   // The `twilio` SDK adapter here; the Worker, which cannot run the SDK, passes the fetch one.

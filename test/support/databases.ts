@@ -32,7 +32,8 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
     url = server.url;
     stopServer = server.stop;
   }
-  const { client, db } = openDatabase(url);
+  // The file as the server and the runner open it: on a thread of its own.
+  const { client, db } = openDatabase(url, undefined, { thread: kind === 'file' });
   await tuneEmbeddedFile(client, url);
   await migrateDatabase(db);
   return {
