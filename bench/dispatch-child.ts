@@ -1,24 +1,29 @@
 // One dispatch measurement per process (so its peak RSS is its own), against bench/provider-server.ts:
 //   prepare N email|sms   a database with N members and one invitation opening now
 //   send                  open it and send everything (claim, render, send, record): ms, sent, peak RSS
-//   floor N K             a bare loop posting N emails as 500-message batches to the same server, K at a time
+//   floor N K             a bare loop posting the runner's own 500-message batch N / 500 times, K at a time (after prepare 500)
 //   idle                  10,000 past invitations, then ticks with nothing to do: median ms
-import { sql } from 'drizzle-orm';
-import { saveChat } from '../src/core/chats/service.js';
+// The database is on its own thread, as in `npm start` and `npm run tick`; DB_THREAD=0 keeps it on
+// the calling thread, for comparison.
+import { eq, sql } from 'drizzle-orm';
+import { getChat, saveChat } from '../src/core/chats/service.js';
 import { systemClock } from '../src/core/clock.js';
 import { defaultDeliverySettings, type DeliveryDeps } from '../src/core/delivery/deps.js';
-import { sendDue } from '../src/core/delivery/dispatch.js';
 import { openDueInvitations } from '../src/core/delivery/open.js';
 import { createInvitation } from '../src/core/invitations/service.js';
 import { silentLogger } from '../src/core/logger.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { openDatabase, tuneEmbeddedFile } from '../src/db/open.js';
 import { runTick } from '../src/jobs/tick.js';
-import { postmarkEmailProvider } from '../src/providers/postmark.js';
+import { postmarkEmailProvider, postmarkMessage } from '../src/providers/postmark.js';
+import { invitations } from '../src/db/schema.js';
+import { composer } from '../src/core/delivery/compose.js';
+import { claimBatch } from '../src/core/delivery/claim.js';
+import { recipientOf, sendDue } from '../src/core/delivery/dispatch.js';
 import { twilioSmsProvider } from '../src/providers/twilio.js';
 import { feedbackChat } from '../test/support/community.js';
 import { peakRssMb } from './rss.js';
-import { ensureAttributeSlots, slotColumns } from '../src/core/members/attribute-slots.js';
+import { ensureAttributeSlots, loadAttributeSlots, slotColumns } from '../src/core/members/attribute-slots.js';
 
 const url = process.env.DATABASE_URL!;
 const providerUrl = process.env.PROVIDER_URL!;
@@ -28,13 +33,14 @@ await tuneEmbeddedFile(client, url);
 await migrateDatabase(db);
 
 const settings = { cooldownDays: 0, publicBaseUrl: 'https://invites.example.org' };
+const postmark = { serverToken: 'bench', from: 'invitations@research.example.org', messageStream: 'broadcast' };
 const deps: DeliveryDeps = {
   db,
   clock: systemClock,
   logger: silentLogger,
   settings,
   providers: {
-    email: postmarkEmailProvider({ serverToken: 'bench', from: 'invitations@research.example.org', messageStream: 'broadcast', apiUrl: providerUrl }),
+    email: postmarkEmailProvider({ ...postmark, apiUrl: providerUrl }),
     sms: twilioSmsProvider({ accountSid: `AC${'0'.repeat(32)}`, authToken: 'bench', from: '+15005550006', apiUrl: providerUrl }),
   },
   delivery: { ...defaultDeliverySettings, emailRate: 0, smsRate: 0, smsQuietHours: null },
@@ -76,41 +82,37 @@ async function send(): Promise<Record<string, number>> {
   return { openMs: opened - started, sendMs: done - opened, sent: report.sent, failed: report.failed + report.unknown + report.retrying, openPeakRssMb, peakRssMb: peakRssMb() };
 }
 
-/** The same batches as the runner's (same fields and sizes), K in flight, nothing else. */
+/**
+ * The runner's own batch, K in flight, nothing else: the invitation prepared here is opened, one
+ * batch of 500 is claimed and rendered as the runner renders it (composer, Postmark fields), and
+ * that batch is serialized and posted N / 500 times.
+ */
 async function floor(count: number, inFlight: number): Promise<Record<string, number>> {
-  const body = 'Hello Name1, we are running a short conversation, Product feedback, and would love to hear from you. Start here: https://invites.example.org/i/00000000000000000000000000000000 It stays open until December 8, 2026 at 7:00 AM.';
-  const batch = (b: number) =>
-    Array.from({ length: 500 }, (_, i) => ({
-      From: '"Feedback" <invitations@research.example.org>',
-      To: `member${b * 500 + i}@example.com`,
-      Subject: 'Product feedback: we would love your input',
-      TextBody: body,
-      HtmlBody: `<!doctype html><html><body><div><p>${body}</p><p><a href="https://invites.example.org/i/0">Start the chat</a></p></div></body></html>`,
-      MessageStream: 'broadcast',
-      TrackOpens: false,
-      Headers: [
-        { Name: 'List-Unsubscribe', Value: '<https://invites.example.org/u/00000000000000000000000000000000>' },
-        { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
-      ],
-      Metadata: { delivery_id: String(b * 500 + i), batch_id: 'bat_0000000000000000' },
-    }));
+  await openDueInvitations(deps);
+  const [inv] = await db.select().from(invitations).where(eq(invitations.status, 'open'));
+  if (!inv) throw new Error('floor: prepare an invitation first');
+  const compose = composer(inv, await getChat(db, inv.chatId), settings.publicBaseUrl);
+  const claimOptions = { invitationSeq: inv.seq, runnerId: 'floor', now: Date.now(), leaseMs: 60_000, size: 500, slots: await loadAttributeSlots(db) };
+  const rows = (await claimBatch(db, claimOptions, 'bat_floor')) ?? [];
+  if (rows.length !== 500) throw new Error(`floor: prepare at least 500 members (claimed ${rows.length})`);
+  const batch = rows.map((row) => postmarkMessage(postmark, compose.email(recipientOf(row), 'bat_floor')));
   const batches = Math.ceil(count / 500);
   let next = 0;
   const started = performance.now();
   const worker = async () => {
     while (next < batches) {
-      const b = next++;
+      next++;
       const res = await fetch(`${providerUrl}/email/batch`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', 'x-postmark-server-token': 'bench' },
-        body: JSON.stringify(batch(b)),
+        body: JSON.stringify(batch),
       });
       const results = (await res.json()) as { ErrorCode: number }[];
       if (results.some((r) => r.ErrorCode !== 0)) throw new Error('the provider refused a floor batch');
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
-  return { ms: performance.now() - started, sent: batches * 500 };
+  return { ms: performance.now() - started, sent: batches * 500, batchBytes: Buffer.byteLength(JSON.stringify(batch)) };
 }
 
 async function idle(): Promise<Record<string, number>> {

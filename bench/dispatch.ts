@@ -41,8 +41,8 @@ export async function benchDispatch(): Promise<Figures> {
     console.error('[dispatch] 100,000 emails…');
     const email = measure(provider.url, ['prepare', '100000', 'email'], ['send']);
     console.error('[dispatch] the bare floor: the same batches posted in a loop (one at a time, then two in flight like the runner)…');
-    const floor = measure(provider.url, [], ['floor', '100000', '1']);
-    const floorTwo = measure(provider.url, [], ['floor', '100000', '2']);
+    const floor = measure(provider.url, ['prepare', '500', 'email'], ['floor', '100000', '1']);
+    const floorTwo = measure(provider.url, ['prepare', '500', 'email'], ['floor', '100000', '2']);
     console.error('[dispatch] 10,000 SMS…');
     const sms = measure(provider.url, ['prepare', '10000', 'sms'], ['send']);
     console.error('[dispatch] an idle tick over 10,000 past invitations…');
@@ -57,6 +57,7 @@ export async function benchDispatch(): Promise<Figures> {
       email_dispatch_sent: email.sent!,
       email_dispatch_open_ms: email.openMs!,
       email_dispatch_floor_per_s: floorPerS,
+      email_dispatch_batch_bytes: floor.batchBytes!,
       email_dispatch_floor_ratio: floorPerS / emailPerS,
       email_dispatch_floor_2_in_flight_per_s: floorTwoPerS,
       email_dispatch_floor_2_in_flight_ratio: floorTwoPerS / emailPerS,

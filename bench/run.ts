@@ -10,7 +10,7 @@ import type { Db } from '../src/db/client.js';
 import { ensureAttributeSlots, slotColumns } from '../src/core/members/attribute-slots.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { openDatabase, tuneEmbeddedFile } from '../src/db/open.js';
-import { startSqld, type SqldServer } from '../test/support/sqld.js';
+import { startSqld, type SqldServer, type SqldWal } from '../test/support/sqld.js';
 import { addHistory, DAY, MEMBERS, writeMembersCsv } from './dataset.js';
 import { benchDispatch } from './dispatch.js';
 import { benchMultiRunner } from './multi-runner.js';
@@ -24,6 +24,11 @@ const tmp = join(root, 'bench/tmp');
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 
 type Figures = Record<string, number>;
+
+/** The databases measured: the embedded file; sqld as it starts by default (SQLite's WAL); sqld on its libsql-wal, as the tests run it. */
+type Kind = 'file' | 'sqld' | 'sqld-libsql-wal';
+const KINDS: Kind[] = ['file', 'sqld', 'sqld-libsql-wal'];
+const walOf = (kind: Kind): SqldWal => (kind === 'sqld' ? 'sqlite' : 'libsql-wal');
 
 function timeChild(script: string, env: Record<string, string>, args: string[] = []): { ms: number; output: string } {
   const started = performance.now();
@@ -89,8 +94,8 @@ async function importFloor(url: string, prefix = 'f'): Promise<number> {
 /** Imports per database: the first fills the benchmark's database, the others a fresh one each; the figure is their median. */
 const IMPORT_RUNS = 3;
 
-async function importIntoFreshDatabase(kind: 'file' | 'sqld', csv: string): Promise<number> {
-  const server = kind === 'sqld' ? await startSqld() : undefined;
+async function importIntoFreshDatabase(kind: Kind, csv: string): Promise<number> {
+  const server = kind === 'file' ? undefined : await startSqld(walOf(kind));
   const dir = kind === 'file' ? mkdtempSync(join(tmp, 'import-run-')) : undefined;
   try {
     const url = server ? server.url : `file:${join(dir!, 'db.sqlite')}`;
@@ -102,7 +107,7 @@ async function importIntoFreshDatabase(kind: 'file' | 'sqld', csv: string): Prom
   }
 }
 
-async function benchDatabase(kind: 'file' | 'sqld', csv: string): Promise<Figures> {
+async function benchDatabase(kind: Kind, csv: string): Promise<Figures> {
   let server: SqldServer | undefined;
   let floorServer: SqldServer | undefined;
   let url: string;
@@ -112,8 +117,8 @@ async function benchDatabase(kind: 'file' | 'sqld', csv: string): Promise<Figure
     url = `file:${join(tmp, 'bench.db')}`;
     floorUrl = `file:${join(tmp, 'floor.db')}`;
   } else {
-    server = await startSqld();
-    floorServer = await startSqld();
+    server = await startSqld(walOf(kind));
+    floorServer = await startSqld(walOf(kind));
     url = server.url;
     floorUrl = floorServer.url;
   }
@@ -186,7 +191,7 @@ async function main(): Promise<void> {
   mkdirSync(tmp, { recursive: true });
   const csv = join(tmp, 'members-1m.csv');
   const only = process.argv[2];
-  const needsCommunity = !only || only === 'file' || only === 'sqld';
+  const needsCommunity = !only || (KINDS as string[]).includes(only);
   if (needsCommunity && !existsSync(csv)) {
     console.error('writing the 1M-member CSV…');
     await writeMembersCsv(csv);
@@ -196,7 +201,7 @@ async function main(): Promise<void> {
   let merged: Record<string, unknown> = { ...previous };
   const results: Record<string, Figures> = {};
   if (needsCommunity) await buildRunnerBundles();
-  for (const kind of ['file', 'sqld'] as const) {
+  for (const kind of KINDS) {
     if (only && only !== kind) continue;
     results[kind] = await benchDatabase(kind, csv);
   }
@@ -218,7 +223,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'multi') {
     results.multi = await benchMultiRunner();
-    merged = { ...merged, multi_runner: results.multi, multi_runner_meta: { measuredAt: new Date().toISOString(), node: process.version, database: 'sqld (libsql-server) on loopback', members: 50_000, provider: 'bench/provider-server.ts (own process)' } };
+    merged = { ...merged, multi_runner: results.multi, multi_runner_meta: { measuredAt: new Date().toISOString(), node: process.version, database: 'sqld (libsql-server, --use-custom-wal libsql-wal) on loopback', members: 50_000, provider: 'bench/provider-server.ts (own process)' } };
   }
   if (!only || only === 'worker') {
     results.worker = benchWorker();

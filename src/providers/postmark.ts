@@ -46,6 +46,25 @@ interface Exchange {
   failure?: unknown;
 }
 
+/** One message as the batch API takes it. */
+export function postmarkMessage(settings: Pick<PostmarkSettings, 'from' | 'messageStream'>, message: OutgoingEmail): Message {
+  return {
+    From: message.fromName ? `${quotedDisplayName(message.fromName)} <${settings.from}>` : settings.from,
+    To: message.to,
+    Subject: message.subject,
+    TextBody: message.textBody,
+    HtmlBody: message.htmlBody,
+    MessageStream: settings.messageStream,
+    Headers: [
+      { Name: 'List-Unsubscribe', Value: `<${message.unsubscribeUrl}>` },
+      { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+    ],
+    // Metadata is what findSent searches by after a timeout or a crash.
+    Metadata: { delivery_id: String(message.deliveryId), batch_id: message.batchId },
+    TrackOpens: false,
+  };
+}
+
 export function postmarkEmailProvider(settings: PostmarkSettings): EmailProvider {
   const host = hostOptions(settings.apiUrl);
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -59,24 +78,6 @@ export function postmarkEmailProvider(settings: PostmarkSettings): EmailProvider
     });
   }
 
-  function toPostmark(message: OutgoingEmail): Message {
-    return {
-      From: message.fromName ? `${quotedDisplayName(message.fromName)} <${settings.from}>` : settings.from,
-      To: message.to,
-      Subject: message.subject,
-      TextBody: message.textBody,
-      HtmlBody: message.htmlBody,
-      MessageStream: settings.messageStream,
-      Headers: [
-        { Name: 'List-Unsubscribe', Value: `<${message.unsubscribeUrl}>` },
-        { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
-      ],
-      // Metadata is what findSent searches by after a timeout or a crash.
-      Metadata: { delivery_id: String(message.deliveryId), batch_id: message.batchId },
-      TrackOpens: false,
-    };
-  }
-
   return {
     name: 'postmark',
     batchSize: BATCH_LIMIT,
@@ -86,7 +87,7 @@ export function postmarkEmailProvider(settings: PostmarkSettings): EmailProvider
       if (messages.length > BATCH_LIMIT) throw new Error(`Postmark batches hold at most ${BATCH_LIMIT} messages, got ${messages.length}`);
       const exchange: Exchange = {};
       try {
-        const results = await clientFor(exchange).sendEmailBatch(messages.map(toPostmark));
+        const results = await clientFor(exchange).sendEmailBatch(messages.map((message) => postmarkMessage(settings, message)));
         if (!Array.isArray(results) || results.length !== messages.length) {
           // Accepted (HTTP 2xx) but unreadable: some may have gone out. Reconcile, never resend blindly.
           const reason = `Postmark answered ${Array.isArray(results) ? results.length : 'no'} results for ${messages.length} messages`;

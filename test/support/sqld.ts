@@ -26,19 +26,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/**
- * sqld's newer write-ahead log. With its default one (SQLite's), 3 runners writing at once stalled
- * sqld about once in 30 runs: its write-lock queue hands the lock to a connection already closed,
- * and every later write waits forever (README, "Nothing twice, nothing lost"). SQLD_WAL=sqlite
- * runs the tests on the default one.
- */
-const SQLD_WAL = process.env.SQLD_WAL === 'sqlite' ? [] : ['--use-custom-wal', 'libsql-wal'];
+export type SqldWal = 'sqlite' | 'libsql-wal';
 
-export async function startSqld(): Promise<SqldServer> {
+/**
+ * The tests use sqld's newer write-ahead log. With its default one (SQLite's), 3 runners writing at
+ * once stalled sqld about once in 30 runs: its write-lock queue hands the lock to a connection
+ * already closed, and every later write waits forever (README, "A stall in sqld's default
+ * write-ahead log"). SQLD_WAL=sqlite runs the tests on the default one.
+ */
+export const testSqldWal: SqldWal = process.env.SQLD_WAL === 'sqlite' ? 'sqlite' : 'libsql-wal';
+
+export async function startSqld(wal: SqldWal = testSqldWal): Promise<SqldServer> {
   const binary: string = ensureSqld();
   const dir = mkdtempSync(join(tmpdir(), 'sqld-'));
   const port = await freePort();
-  const child = spawn(binary, ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome', ...SQLD_WAL], {
+  const child = spawn(binary, ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome', ...(wal === 'libsql-wal' ? ['--use-custom-wal', 'libsql-wal'] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // sqld logs to stdout; both streams are kept, the last 4,000 characters.

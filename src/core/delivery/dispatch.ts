@@ -131,7 +131,7 @@ function preflight(deps: DeliveryDeps, inv: Invitation, row: ClaimedRow, now: nu
   return null;
 }
 
-function recipientOf(row: ClaimedRow): Recipient {
+export function recipientOf(row: ClaimedRow): Recipient {
   return { deliveryId: row.id, step: row.step, token: row.token, email: row.email, phone: row.phone, timeZone: row.time_zone, attributes: row.attributes };
 }
 
