@@ -12,7 +12,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/scale/**'], sequence: { groupOrder: 0 } } },
       // Several runner processes against one sqld, on a machine of their own once the rest is done:
-      // loaded by the other files, sqld was seen to stop answering writes (README, "Nothing twice").
+      // on sqld's default WAL (SQLD_WAL=sqlite), load made its write stall likelier (README, "A stall
+      // in sqld's default write-ahead log").
       { extends: true, test: { name: 'scale', include: ['test/scale/**/*.test.ts'], sequence: { groupOrder: 1 } } },
     ],
   },

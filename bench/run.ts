@@ -10,6 +10,7 @@ import type { Db } from '../src/db/client.js';
 import { ensureAttributeSlots, slotColumns } from '../src/core/members/attribute-slots.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { openDatabase, tuneEmbeddedFile } from '../src/db/open.js';
+import { programArgs } from '../test/support/bundles.js';
 import { startSqld, type SqldServer, type SqldWal } from '../test/support/sqld.js';
 import { addHistory, DAY, MEMBERS, writeMembersCsv } from './dataset.js';
 import { benchDispatch } from './dispatch.js';
@@ -32,8 +33,8 @@ const walOf = (kind: Kind): SqldWal => (kind === 'sqld' ? 'sqlite' : 'libsql-wal
 
 function timeChild(script: string, env: Record<string, string>, args: string[] = []): { ms: number; output: string } {
   const started = performance.now();
-  // A bundle (dist/, as `npm run import` runs) under plain node; TypeScript through tsx.
-  const child = spawnSync(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args], {
+  // A bundle (dist/, as `npm run import` runs) or TypeScript.
+  const child = spawnSync(process.execPath, programArgs(script, args), {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',

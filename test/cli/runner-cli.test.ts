@@ -8,7 +8,7 @@ import { createInvitation } from '../../src/core/invitations/service.js';
 import { coreDeps, testApp } from '../support/app.js';
 import { member, seedChats, seedMembers } from '../support/community.js';
 import { openTestDatabase, type TestDatabase } from '../support/databases.js';
-import { buildBundles, type Bundles } from '../support/bundles.js';
+import { buildBundles, programArgs, type Bundles } from '../support/bundles.js';
 
 let database: TestDatabase;
 let bundles: Bundles;
@@ -20,9 +20,9 @@ afterAll(async () => {
   await database.close();
 });
 
-/** A TypeScript CLI through tsx, or a bundle (`npm run tick` runs dist/node/tick.js) with plain node. */
+/** A TypeScript CLI, or a bundle (`npm run tick` runs dist/node/tick.js). */
 function cli(script: string, args: string[] = []) {
-  return spawnSync(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args], {
+  return spawnSync(process.execPath, programArgs(script, args), {
     // Quiet hours off: whenever the suite runs, the SMS goes now (runner-rules.test.ts covers quiet hours).
     env: { PATH: process.env.PATH, DATABASE_URL: database.url, LOG_LEVEL: 'warn', SMS_QUIET_HOURS: 'off' },
     encoding: 'utf8',

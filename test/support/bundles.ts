@@ -13,6 +13,11 @@ export interface Bundles {
   remove(): void;
 }
 
+/** Node's arguments for a program: a bundle runs under plain node, TypeScript through tsx. */
+export function programArgs(script: string, args: string[] = []): string[] {
+  return [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args];
+}
+
 export async function buildBundles(): Promise<Bundles> {
   const dir = join('dist', randomId('test'));
   await bundleNodePrograms(dir);

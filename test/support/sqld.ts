@@ -34,7 +34,7 @@ export type SqldWal = 'sqlite' | 'libsql-wal';
  * already closed, and every later write waits forever (README, "A stall in sqld's default
  * write-ahead log"). SQLD_WAL=sqlite runs the tests on the default one.
  */
-export const testSqldWal: SqldWal = process.env.SQLD_WAL === 'sqlite' ? 'sqlite' : 'libsql-wal';
+const testSqldWal: SqldWal = process.env.SQLD_WAL === 'sqlite' ? 'sqlite' : 'libsql-wal';
 
 export async function startSqld(wal: SqldWal = testSqldWal): Promise<SqldServer> {
   const binary: string = ensureSqld();

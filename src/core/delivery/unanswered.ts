@@ -2,7 +2,7 @@
 // would wait 300 s. The runner's claim and record are safe to send again — a claim is keyed by its
 // batch id, a record is guarded by batch and state — so rather than wait, it sends them again after
 // a while; the first request, should it run late, changes nothing. (It cannot help when sqld itself
-// stops taking writes: see the README, "Nothing twice, nothing lost".)
+// stops taking writes: see the README, "A stall in sqld's default write-ahead log".)
 import type { DeliveryDeps } from './deps.js';
 
 const ATTEMPTS = 3;
