@@ -63,6 +63,16 @@ describeEachDatabase('runner', (get) => {
     return invitation;
   }
 
+  /** Each sent delivery keeps the provider's id for its message, and when it went. */
+  async function expectProviderIds(invitationSeq: number, sentAt: number) {
+    const rows = await get().db.all<{ id: number; provider_message_id: string | null; sent_at: number | null }>(
+      sql`SELECT id, provider_message_id, sent_at FROM deliveries WHERE invitation_seq = ${invitationSeq} AND state = 'sent'`,
+    );
+    const accepted = new Map(postmark.sent.map((m) => [Number(m.message.Metadata!.delivery_id), m.messageId]));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toEqual({ id: row.id, provider_message_id: accepted.get(row.id), sent_at: sentAt });
+  }
+
   async function deliveryStates(invitationSeq: number) {
     return get().db.all<{ state: string; n: number }>(sql`SELECT state, count(*) AS n FROM deliveries WHERE invitation_seq = ${invitationSeq} GROUP BY state ORDER BY state`);
   }
@@ -101,6 +111,7 @@ describeEachDatabase('runner', (get) => {
     expect(Number(first.Metadata!.delivery_id)).toBeGreaterThan(0);
 
     expect(await deliveryStates(inv.seq)).toEqual([{ state: 'sent', n: 30 }]);
+    await expectProviderIds(inv.seq, clock.now());
     const counts = await invitationCounts(get().db, inv.id);
     expect(counts).toMatchObject({ targeted: 30, sent: 30 });
     expect((await getInvitation(get().db, inv.id)).status).toBe('open');
@@ -199,6 +210,7 @@ describeEachDatabase('runner', (get) => {
     expect(next.dispatch.sent).toBe(0);
     expect(postmark.sent).toHaveLength(30);
     expect(await deliveryStates(inv.seq)).toEqual([{ state: 'sent', n: 30 }]);
+    await expectProviderIds(inv.seq, clock.now());
   });
 
   it('two runners at once send each message once and share the work', async () => {
