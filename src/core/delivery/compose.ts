@@ -32,11 +32,20 @@ function escapeHtml(text: string): string {
 
 const CSS_COLOR = /^#[0-9a-fA-F]{3,8}$/;
 
+/** The body's paragraphs as HTML, its placeholders left to fill: escaping does not touch {{name}}. */
+function htmlParagraphs(body: string): string {
+  let html = '';
+  for (const p of body.split(/\n{2,}/)) html += `<p style="margin:0 0 16px">${escapeHtml(p).replaceAll('\n', '<br>')}</p>`;
+  return html;
+}
+
 function stepTexts(inv: Invitation, step: number) {
   const reminder = step > 0 ? inv.reminders[step - 1] : undefined;
+  const emailBody = reminder?.emailBody ?? inv.emailBody ?? '';
   return {
     emailSubject: reminder?.emailSubject ?? inv.emailSubject ?? '',
-    emailBody: reminder?.emailBody ?? inv.emailBody ?? '',
+    emailBody,
+    emailHtml: htmlParagraphs(emailBody),
     smsBody: reminder?.smsBody ?? inv.smsBody ?? '',
     // A reminder reusing the invitation's subject says it is one.
     subjectPrefix: step > 0 && !reminder?.emailSubject ? participantStrings(inv.locale).reminderPrefix : '',
@@ -55,6 +64,13 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
   const accent = branding?.accentColor && CSS_COLOR.test(branding.accentColor) ? branding.accentColor : '#1d4ed8';
   const strings = participantStrings(inv.locale);
   const link = (token: string) => personalLink(base, token);
+  // A step's texts are the same for every member: prepared once, on first use.
+  const steps = new Map<number, ReturnType<typeof stepTexts>>();
+  const textsOf = (step: number) => {
+    let texts = steps.get(step);
+    if (!texts) steps.set(step, (texts = stepTexts(inv, step)));
+    return texts;
+  };
   const context = (r: Recipient): RenderContext => ({
     locale: inv.locale,
     // The chat's name in the engagement locale (its display name there), as Preview message shows it.
@@ -73,12 +89,11 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
   const htmlTail = `" style="color:#555">${escapeHtml(strings.unsubscribeLink)}</a></p>
 </div></body></html>`;
 
-  function html(body: string, personalLink: string, unsubscribeUrl: string): string {
-    const anchor = `<a href="${personalLink}" style="color:${accent}">${personalLink}</a>`;
-    let paragraphs = '';
-    for (const p of body.split(/\n{2,}/)) {
-      paragraphs += `<p style="margin:0 0 16px">${escapeHtml(p).replaceAll(personalLink, anchor).replaceAll('\n', '<br>')}</p>`;
-    }
+  const htmlValue = (name: string, value: string) =>
+    name === 'link' ? `<a href="${value}" style="color:${accent}">${value}</a>` : escapeHtml(value).replaceAll('\n', '<br>');
+
+  function html(template: string, ctx: RenderContext, personalLink: string, unsubscribeUrl: string): string {
+    const paragraphs = renderTemplate(template, ctx, htmlValue);
     return `${htmlHead}${paragraphs}
 <p style="margin:24px 0"><a href="${personalLink}${button}${unsubscribeUrl}${htmlTail}`;
   }
@@ -86,7 +101,7 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
   return {
     link,
     email(r, batchId) {
-      const texts = stepTexts(inv, r.step);
+      const texts = textsOf(r.step);
       const ctx = context(r);
       const unsubscribeUrl = `${base}/u/${r.token}`;
       const body = renderTemplate(texts.emailBody, ctx);
@@ -97,12 +112,12 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
         fromName,
         subject: texts.subjectPrefix + renderTemplate(texts.emailSubject, ctx),
         textBody: `${body}\n\n--\n${strings.footer}\n${strings.unsubscribeLink}: ${unsubscribeUrl}\n`,
-        htmlBody: html(body, ctx.link, unsubscribeUrl),
+        htmlBody: html(texts.emailHtml, ctx, ctx.link, unsubscribeUrl),
         unsubscribeUrl,
       };
     },
     sms(r, batchId) {
-      const texts = stepTexts(inv, r.step);
+      const texts = textsOf(r.step);
       let body = renderTemplate(texts.smsBody, context(r));
       // North American carriers expect the opt-out instructions in the first message of a program.
       if (r.step === 0 && !/\b(STOP|ARR[EÊ]T)\b/i.test(body)) body = `${body}\n${strings.smsOptOut}`;

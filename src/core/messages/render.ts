@@ -78,16 +78,18 @@ function partsOf(template: string): string[] {
 
 /**
  * Fills every placeholder. An empty fallback leaves no stray space before a comma or a period
- * ("Bonjour ,"); spaces before ; : ! ? stay, French typography wants them.
+ * ("Bonjour ,"); spaces before ; : ! ? stay, French typography wants them. `format` turns each
+ * value into what the template's text is written in (HTML, for an email's HTML part).
  */
-export function renderTemplate(template: string, ctx: RenderContext): string {
+export function renderTemplate(template: string, ctx: RenderContext, format?: (name: string, value: string) => string): string {
   const parts = partsOf(template);
   let out = parts[0]!;
   let emptied = false;
   for (let i = 1; i < parts.length; i += 2) {
-    const value = valueOf(parts[i]!, ctx);
+    const name = parts[i]!;
+    const value = valueOf(name, ctx);
     if (value === '') emptied = true;
-    out += value + parts[i + 1]!;
+    out += (format ? format(name, value) : value) + parts[i + 1]!;
   }
   return emptied ? out.replaceAll(/[ \t]+([,.])/g, '$1') : out;
 }
