@@ -56,7 +56,7 @@ describe('email composer', () => {
   });
 
   it('a reminder uses its own body, and the invitation subject with a prefix', () => {
-    const compose = composer(invitation('First {{link}}', [{ afterDays: 2, emailBody: 'Still time, {{first_name}}: {{link}}' }] as Invitation['reminders']), chat, 'https://invites.example.org');
+    const compose = composer(invitation('First {{link}}', [{ afterHours: 48, maxCount: 1, minGapHours: 24, emailBody: 'Still time, {{first_name}}: {{link}}' }]), chat, 'https://invites.example.org');
     const first = compose.email(recipient({ first_name: 'Ana' }), 'bat_1');
     const reminder = compose.email(recipient({ first_name: 'Ana' }, 1), 'bat_2');
     expect(paragraphsOf(first.htmlBody)).toEqual([`First <a href="${LINK}" style="color:#0B5FFF">${LINK}</a>`]);
