@@ -315,6 +315,16 @@ export const sendBatches = sqliteTable(
   ],
 );
 
+/**
+ * A provider's send rate, shared by every runner on the database: the time from which the next
+ * message may go. Each runner reserves its batch's span here in one write, so two runners together
+ * keep to EMAIL_RATE / SMS_RATE instead of doubling it.
+ */
+export const sendRates = sqliteTable('send_rates', {
+  channel: text('channel', { enum: ['email', 'sms'] }).primaryKey(),
+  nextFreeAt: integer('next_free_at').notNull(),
+});
+
 /** Where messages go when no provider is configured: a newcomer can read what would have been sent. */
 export const outbox = sqliteTable('outbox', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -225,4 +225,27 @@ describeEachDatabase('runner', (get) => {
     expect(postmark.sent).toHaveLength(1200);
     expect(new Set(postmark.sent.map((m) => m.message.To)).size).toBe(1200);
   });
+
+  it('two runners at once keep to EMAIL_RATE together, not each', async () => {
+    await seedMembers(get().db, Array.from({ length: 1170 }, (_, i) => member(`x${i}`)), clock.now());
+    await create();
+    clock.set('2026-12-01T13:00:00Z');
+    // 1,200 emails at 1,000 a second: batches of 500 start 0.5 s apart, whichever runner sends them.
+    const delivery = { emailRate: 1000 };
+    const a = runnerDeps(get().db, clock, fakeProviders(postmark, twilio), { runnerId: 'a', delivery });
+    const b = runnerDeps(get().db, clock, fakeProviders(postmark, twilio), { runnerId: 'b', delivery });
+    const [ta, tb] = await Promise.all([runTick(a), runTick(b)]);
+    expect(ta.dispatch.sent + tb.dispatch.sent).toBe(1200);
+    const firstOfBatch = new Map<string, number>();
+    for (const { message, submittedAt } of postmark.sent) {
+      const batch = message.Metadata!.batch_id!;
+      firstOfBatch.set(batch, Math.min(firstOfBatch.get(batch) ?? Infinity, Date.parse(submittedAt)));
+    }
+    const starts = [...firstOfBatch.values()].sort((x, y) => x - y);
+    expect(starts).toHaveLength(3);
+    // Each arrives some milliseconds after its reserved start (rendering, the request): a margin.
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(300);
+    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(300);
+    expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(850);
+  });
 });

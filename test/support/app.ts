@@ -48,7 +48,7 @@ export function testApp(db: Db, clock: Clock = manualClock(), logger: Logger = s
 
 /** Wipes every table so each test starts from a known state on the file's shared database. */
 export async function clearTables(db: Db): Promise<void> {
-  for (const table of ['deliveries', 'send_batches', 'outbox', 'participations', 'audit_events', 'invitations', 'chat_responses', 'members', 'chat_locales', 'chats', 'import_rows', 'slack_events']) {
+  for (const table of ['deliveries', 'send_batches', 'outbox', 'participations', 'audit_events', 'invitations', 'chat_responses', 'members', 'chat_locales', 'chats', 'import_rows', 'slack_events', 'send_rates']) {
     await db.run(sql.raw(`DELETE FROM ${table}`));
   }
 }

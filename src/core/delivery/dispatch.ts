@@ -14,7 +14,7 @@ import type { DeliveryDeps } from './deps.js';
 import { pauseIfFailing } from './failure-pause.js';
 import type { OutgoingSms, SendOutcome } from './providers.js';
 import { quietUntil } from './quiet-hours.js';
-import { rateLimiter, type RateLimiter } from './rate.js';
+import { sharedRateLimiter, sleepUntil, type RateLimiter } from './rate.js';
 import { recordBatch, type RecordedRow, type RowOutcome } from './record.js';
 import { retryDelayMs } from './retry.js';
 import { repeatedIfUnanswered } from './unanswered.js';
@@ -38,7 +38,7 @@ export interface DispatchOptions {
   smsConcurrency?: number;
 }
 
-/** Per tick: the providers' rate and whether one asked us to back off (429) until some time. */
+/** Per tick: the providers' rates (shared with other runners) and whether one asked us to back off (429) until some time. */
 interface Channels {
   limit: { email: RateLimiter; sms: RateLimiter };
   backoffUntil: { email: number; sms: number };
@@ -55,7 +55,7 @@ export async function sendDue(deps: DeliveryDeps, options: DispatchOptions = {})
   const report: DispatchReport = { batches: 0, sent: 0, failed: 0, retrying: 0, unknown: 0, cancelled: 0, deferred: 0 };
   const open = await deps.db.select().from(invitations).where(and(eq(invitations.status, 'open'), isNull(invitations.pausedAt)));
   const channels: Channels = {
-    limit: { email: rateLimiter(deps.delivery.emailRate), sms: rateLimiter(deps.delivery.smsRate) },
+    limit: { email: sharedRateLimiter(deps.db, 'email', deps.delivery.emailRate), sms: sharedRateLimiter(deps.db, 'sms', deps.delivery.smsRate) },
     backoffUntil: { email: 0, sms: 0 },
   };
   const rotation: Sendable[] = [];
@@ -201,20 +201,24 @@ async function sendClaimed(
       recorded.push(...chunk.map(notNow));
       continue;
     }
-    await channels.limit.email.take(chunk.length);
+    const window = await repeatedIfUnanswered(deps, 'rate', { batch: batchId }, () => channels.limit.email.reserve(chunk.length));
+    await sleepUntil(window.at(0));
     const results = await guarded(chunk.length, () => email.sendBatch(chunk.map((row) => compose.email(recipientOf(row), batchId))));
     chunk.forEach((row, k) => recorded.push({ id: row.id, memberId: row.member_id, step: row.step, outcome: outcomeOf(deps, row, results[k]!, channels, now) }));
   }
 
+  // One reservation for the batch's texts; each then waits for its own place in that span.
+  const window = texts.length === 0 ? null : await repeatedIfUnanswered(deps, 'rate', { batch: batchId }, () => channels.limit.sms.reserve(texts.length));
   let next = 0;
   const smsWorker = async () => {
     while (next < texts.length) {
-      const row = texts[next++]!;
+      const k = next++;
+      const row = texts[k]!;
       if (!(await waitForChannel(channels, 'sms', options))) {
         recorded.push(notNow(row));
         continue;
       }
-      await channels.limit.sms.take(1);
+      await sleepUntil(window!.at(k));
       const message: OutgoingSms = compose.sms(recipientOf(row), batchId);
       const [result] = await guarded(1, async () => [await sms.send(message)]);
       recorded.push({ id: row.id, memberId: row.member_id, step: row.step, outcome: outcomeOf(deps, row, result!, channels, now) });

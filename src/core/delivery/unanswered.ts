@@ -1,6 +1,7 @@
 // A request to a libSQL server, or its answer, can be lost on the way, and the HTTP client alone
-// would wait 300 s. The runner's claim and record are safe to send again — a claim is keyed by its
-// batch id, a record is guarded by batch and state — so rather than wait, it sends them again after
+// would wait 300 s. The runner's claim, record and rate reservation are safe to send again — a claim
+// is keyed by its batch id, a record is guarded by batch and state, a reservation made twice only
+// leaves a gap in the provider's rate — so rather than wait, it sends them again after
 // a while; the first request, should it run late, changes nothing. (It cannot help when sqld itself
 // stops taking writes: see the README, "A stall in sqld's default write-ahead log".)
 import type { DeliveryDeps } from './deps.js';
