@@ -15,7 +15,7 @@ import { startSqld, type SqldServer, type SqldWal } from '../test/support/sqld.j
 import { addHistory, DAY, MEMBERS, writeMembersCsv } from './dataset.js';
 import { benchDispatch } from './dispatch.js';
 import { benchMultiRunner } from './multi-runner.js';
-import { buildRunnerBundles, IMPORT_BUNDLE } from './runner-process.js';
+import { buildRunnerBundles, IMPORT_BUNDLE, RESOLVE_CHILD_BUNDLE, RUNNER_FLAGS } from './runner-process.js';
 import { benchWorker } from './worker.js';
 import { benchSlack } from './slack.js';
 import { PREVIEW_EXPRESSION, timePreview } from './targeting.js';
@@ -31,10 +31,10 @@ type Kind = 'file' | 'sqld' | 'sqld-libsql-wal';
 const KINDS: Kind[] = ['file', 'sqld', 'sqld-libsql-wal'];
 const walOf = (kind: Kind): SqldWal => (kind === 'sqld' ? 'sqlite' : 'libsql-wal');
 
-function timeChild(script: string, env: Record<string, string>, args: string[] = []): { ms: number; output: string } {
+function timeChild(script: string, env: Record<string, string>, args: string[] = [], flags: string[] = []): { ms: number; output: string } {
   const started = performance.now();
   // A bundle (dist/, as `npm run import` runs) or TypeScript.
-  const child = spawnSync(process.execPath, programArgs(script, args), {
+  const child = spawnSync(process.execPath, [...flags, ...programArgs(script, args)], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -47,10 +47,13 @@ function timeChild(script: string, env: Record<string, string>, args: string[] =
 
 const RESOLVE_RUNS = 3;
 
-/** Median time and floor, and the highest peak RSS, over RESOLVE_RUNS child processes (each run removes its rows). */
+/**
+ * Median time and floor, and the highest peak RSS, over RESOLVE_RUNS child processes (each run
+ * removes its rows), each run as `npm run tick` runs: bundled, with the runner's memory flags.
+ */
 function resolveRuns(url: string, mode: 'all' | 'sample'): Figures {
   const runs = Array.from({ length: RESOLVE_RUNS }, () =>
-    JSON.parse(timeChild('bench/resolve-child.ts', { DATABASE_URL: url, BENCH_NOW: String(NOW) }, [mode]).output) as Figures,
+    JSON.parse(timeChild(RESOLVE_CHILD_BUNDLE, { DATABASE_URL: url, BENCH_NOW: String(NOW) }, [mode], RUNNER_FLAGS).output) as Figures,
   );
   const median = (key: string) => runs.map((r) => r[key]!).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
   return { ms: median('ms'), floorMs: median('floorMs'), rows: runs[0]!.rows!, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb!)) };

@@ -16,9 +16,10 @@ export const RUNNER_FLAGS = (JSON.parse(readFileSync(join(root, 'package.json'),
 export const TICK_BUNDLE = 'dist/node/tick.js';
 export const IMPORT_BUNDLE = 'dist/node/import.js';
 export const DISPATCH_CHILD_BUNDLE = 'dist/node/dispatch-child.js';
+export const RESOLVE_CHILD_BUNDLE = 'dist/node/resolve-child.js';
 
 export async function buildRunnerBundles(): Promise<void> {
-  await bundleNodePrograms('dist/node', { 'dispatch-child': 'bench/dispatch-child.ts' });
+  await bundleNodePrograms('dist/node', { 'dispatch-child': 'bench/dispatch-child.ts', 'resolve-child': 'bench/resolve-child.ts' });
 }
 
 export async function startProviderServer(): Promise<{ url: string; stop(): void }> {
