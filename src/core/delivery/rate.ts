@@ -13,12 +13,13 @@ export interface RateLimiter {
   reserve(messages: number): Promise<SendWindow>;
 }
 
-const NOW: SendWindow = { at: () => 0 };
+/** No rate: every message may go at once. */
+const UNLIMITED: SendWindow = { at: () => 0 };
 
 export function sharedRateLimiter(db: Db, channel: 'email' | 'sms', perSecond: number): RateLimiter {
   return {
     async reserve(messages) {
-      if (perSecond <= 0 || messages <= 0) return NOW;
+      if (perSecond <= 0 || messages <= 0) return UNLIMITED;
       const gap = 1000 / perSecond;
       const span = messages * gap;
       const now = Date.now();

@@ -68,7 +68,7 @@ function funnelUpdates(db: Db, seq: number, now: number, rows: RecordedRow[]) {
   const cancelled = details('cancelled');
   const detail = (list: string, index: number) => sql`(SELECT value->>${index} FROM json_each(${list}) WHERE value->>0 = participations.member_id)`;
   // An empty list skips its statement: a batch usually has nothing but sent messages.
-  const unlessEmpty = <T,>(list: string, statement: () => T): T[] => (list === '[]' ? [] : [statement()]);
+  const unlessEmpty = <T>(list: string, statement: () => T): T[] => (list === '[]' ? [] : [statement()]);
   return [
     ...unlessEmpty(sent, () =>
       db.run(sql`UPDATE participations SET sent_at = coalesce(sent_at, ${now})
