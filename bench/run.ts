@@ -18,7 +18,7 @@ import { benchMultiRunner } from './multi-runner.js';
 import { buildRunnerBundles, IMPORT_BUNDLE, RESOLVE_CHILD_BUNDLE, RUNNER_FLAGS } from './runner-process.js';
 import { benchWorker } from './worker.js';
 import { benchSlack } from './slack.js';
-import { PREVIEW_EXPRESSION, timePreview } from './targeting.js';
+import { PREVIEW_EXPRESSION, timeNaiveCount, timePreview } from './targeting.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const tmp = join(root, 'bench/tmp');
@@ -158,6 +158,7 @@ async function benchDatabase(kind: Kind, csv: string): Promise<Figures> {
     figures.preview_1m_floor_ms = preview.floorMs;
     figures.preview_1m_floor_ratio = preview.ms / preview.floorMs;
     figures.preview_1m_audience = preview.audience;
+    figures.naive_count_1m_ms = await timeNaiveCount(db);
     close();
 
     console.error(`[${kind}] resolve all / sample, ${RESOLVE_RUNS} runs each (child processes, for peak RSS)…`);
