@@ -49,10 +49,13 @@ describe('email composer', () => {
 
   it('a missing value takes its fallback in both parts, with no space left before a comma', () => {
     const compose = composer(invitation('Hi {{first_name}}, from {{city}} , see {{link}}'), chat, 'https://invites.example.org');
-    const email = compose.email(recipient({}), 'bat_1');
-    expect(email.textBody.startsWith(`Hi there, from, see ${LINK}\n`)).toBe(true);
-    expect(paragraphsOf(email.htmlBody)).toEqual([`Hi there, from, see <a href="${LINK}" style="color:#0B5FFF">${LINK}</a>`]);
-    expect(email.htmlBody).not.toContain('{{');
+    // Absent, or null as the runner's claim reads an unset attribute.
+    for (const attributes of [{}, { first_name: null, city: null }]) {
+      const email = compose.email(recipient(attributes), 'bat_1');
+      expect(email.textBody.startsWith(`Hi there, from, see ${LINK}\n`)).toBe(true);
+      expect(paragraphsOf(email.htmlBody)).toEqual([`Hi there, from, see <a href="${LINK}" style="color:#0B5FFF">${LINK}</a>`]);
+      expect(email.htmlBody).not.toContain('{{');
+    }
   });
 
   it('a reminder uses its own body, and the invitation subject with a prefix', () => {

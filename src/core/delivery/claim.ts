@@ -73,7 +73,7 @@ export async function claimBatch(db: Db, opts: ClaimOptions, batchId: string): P
   // claim itself, so a pause takes effect at the next batch without a read of its own.
   const sending = sql`EXISTS (SELECT 1 FROM invitations WHERE seq = ${seq} AND status = 'open' AND paused_at IS NULL)`;
   const due = sql`SELECT id FROM deliveries WHERE invitation_seq = ${seq} AND state = 'queued' AND due_at <= ${now} AND ${sending} ORDER BY due_at LIMIT ${opts.size}`;
-  const attributes = attributesJson(opts.slots, sql`m`);
+  const attributes = attributesJson(opts.slots, sql`m`, 'null');
   const [, , [packed]] = await db.batch([
     db.run(sql`UPDATE deliveries SET state = 'sending', batch_id = ${batchId}, attempts = attempts + 1, updated_at = ${now}
       WHERE id IN (${due}) AND NOT EXISTS (SELECT 1 FROM send_batches WHERE id = ${batchId})`),
