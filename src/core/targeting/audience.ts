@@ -234,12 +234,21 @@ export async function previewAudience(db: Db, spec: AudienceSpec, now: number, e
       ? sql`UNION ALL SELECT * FROM (SELECT 'excluded_id', reason, NULL, NULL, NULL, external_id, NULL FROM c WHERE reason IS NOT NULL ORDER BY reason, external_id)
         UNION ALL SELECT 'unknown_id', NULL, NULL, NULL, NULL, value, NULL FROM json_each(${JSON.stringify(target.ids)}) WHERE value NOT IN (SELECT external_id FROM members)`
       : sql``;
-  const rows = await db.all<PreviewRow>(sql`WITH c AS MATERIALIZED (${candidates(spec, at)})${
-    order ? sql`, included AS MATERIALIZED (SELECT * FROM c WHERE reason IS NULL ${inSampleOrder(order, sampleLimit!)})` : sql``
-  }
-    SELECT 'group' AS kind, reason, preferred_locale, channel, count(*) AS n, NULL AS external_id, ${order ? sql`NULL` : sql`time_zone`} AS time_zone FROM c GROUP BY reason, preferred_locale, channel${order ? sql`` : sql`, time_zone`}
-    ${order ? sql`UNION ALL SELECT 'included', NULL, preferred_locale, channel, count(*), NULL, time_zone FROM included GROUP BY preferred_locale, channel, time_zone` : sql``}
-    UNION ALL SELECT * FROM (SELECT 'example', NULL, preferred_locale, channel, NULL, external_id, time_zone FROM ${order ? sql`included` : sql`c WHERE reason IS NULL`} LIMIT ${exampleCount})
+  // A sample's audience is a part of the pool (in sample order, cut to size), counted on its own;
+  // any other audience is the candidates without a reason, counted with the rest, by zone too.
+  const audienceOf = order
+    ? {
+        cte: sql`, included AS MATERIALIZED (SELECT * FROM c WHERE reason IS NULL ${inSampleOrder(order, sampleLimit!)})`,
+        groupZone: { column: sql`NULL`, by: sql`` },
+        counts: sql`UNION ALL SELECT 'included', NULL, preferred_locale, channel, count(*), NULL, time_zone FROM included GROUP BY preferred_locale, channel, time_zone`,
+        rows: sql`included`,
+      }
+    : { cte: sql``, groupZone: { column: sql`time_zone`, by: sql`, time_zone` }, counts: sql``, rows: sql`c WHERE reason IS NULL` };
+  const rows = await db.all<PreviewRow>(sql`WITH c AS MATERIALIZED (${candidates(spec, at)})${audienceOf.cte}
+    SELECT 'group' AS kind, reason, preferred_locale, channel, count(*) AS n, NULL AS external_id, ${audienceOf.groupZone.column} AS time_zone
+      FROM c GROUP BY reason, preferred_locale, channel${audienceOf.groupZone.by}
+    ${audienceOf.counts}
+    UNION ALL SELECT * FROM (SELECT 'example', NULL, preferred_locale, channel, NULL, external_id, time_zone FROM ${audienceOf.rows} LIMIT ${exampleCount})
     ${idLists}`);
   const of = (kind: PreviewRow['kind']) => rows.filter((r) => r.kind === kind);
   const counted = (kind: 'group' | 'included') => of(kind).map((r) => ({ ...r, n: r.n ?? 0 }));
