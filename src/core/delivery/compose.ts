@@ -92,10 +92,10 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
   const htmlValue = (name: string, value: string) =>
     name === 'link' ? `<a href="${value}" style="color:${accent}">${value}</a>` : escapeHtml(value).replaceAll('\n', '<br>');
 
-  function html(template: string, ctx: RenderContext, personalLink: string, unsubscribeUrl: string): string {
+  function html(template: string, ctx: RenderContext, unsubscribeUrl: string): string {
     const paragraphs = renderTemplate(template, ctx, htmlValue);
     return `${htmlHead}${paragraphs}
-<p style="margin:24px 0"><a href="${personalLink}${button}${unsubscribeUrl}${htmlTail}`;
+<p style="margin:24px 0"><a href="${ctx.link}${button}${unsubscribeUrl}${htmlTail}`;
   }
 
   return {
@@ -112,7 +112,7 @@ export function composer(inv: Invitation, chat: ChatWithLocales, publicBaseUrl: 
         fromName,
         subject: texts.subjectPrefix + renderTemplate(texts.emailSubject, ctx),
         textBody: `${body}\n\n--\n${strings.footer}\n${strings.unsubscribeLink}: ${unsubscribeUrl}\n`,
-        htmlBody: html(texts.emailHtml, ctx, ctx.link, unsubscribeUrl),
+        htmlBody: html(texts.emailHtml, ctx, unsubscribeUrl),
         unsubscribeUrl,
       };
     },

@@ -149,10 +149,9 @@ function outcomeOf(deps: DeliveryDeps, row: ClaimedRow, result: SendOutcome, cha
 
 /** Waits out a provider's 429; if that outlasts the tick, the rows go back to the queue. */
 async function waitForChannel(channels: Channels, channel: 'email' | 'sms', options: DispatchOptions): Promise<boolean> {
-  const wait = channels.backoffUntil[channel] - Date.now();
-  if (wait <= 0) return true;
-  if (options.deadline !== undefined && Date.now() + wait >= options.deadline) return false;
-  await new Promise((resolve) => setTimeout(resolve, wait));
+  const until = channels.backoffUntil[channel];
+  if (options.deadline !== undefined && until > Date.now() && until >= options.deadline) return false;
+  await sleepUntil(until);
   return true;
 }
 
@@ -179,6 +178,7 @@ async function sendClaimed(
   options: DispatchOptions,
 ): Promise<RecordedRow[]> {
   const now = deps.clock.now();
+  const ids = { invitation: inv.id, batch: batchId };
   const recorded: RecordedRow[] = [];
   const emails: ClaimedRow[] = [];
   const texts: ClaimedRow[] = [];
@@ -201,14 +201,14 @@ async function sendClaimed(
       recorded.push(...chunk.map(notNow));
       continue;
     }
-    const window = await repeatedIfUnanswered(deps, 'rate', { batch: batchId }, () => channels.limit.email.reserve(chunk.length));
+    const window = await repeatedIfUnanswered(deps, 'rate', ids, () => channels.limit.email.reserve(chunk.length));
     await sleepUntil(window.at(0));
     const results = await guarded(chunk.length, () => email.sendBatch(chunk.map((row) => compose.email(recipientOf(row), batchId))));
     chunk.forEach((row, k) => recorded.push({ id: row.id, memberId: row.member_id, step: row.step, outcome: outcomeOf(deps, row, results[k]!, channels, now) }));
   }
 
   // One reservation for the batch's texts; each then waits for its own place in that span.
-  const window = texts.length === 0 ? null : await repeatedIfUnanswered(deps, 'rate', { batch: batchId }, () => channels.limit.sms.reserve(texts.length));
+  const window = texts.length === 0 ? null : await repeatedIfUnanswered(deps, 'rate', ids, () => channels.limit.sms.reserve(texts.length));
   let next = 0;
   const smsWorker = async () => {
     while (next < texts.length) {

@@ -89,16 +89,15 @@ function funnelUpdates(db: Db, seq: number, now: number, rows: RecordedRow[]) {
  * A sent message changes five columns and nothing else: most rows take this lean statement, which
  * cost a quarter of the general one (100,000 rows in batches of 500: 0.36 s against 1.5 s).
  */
-function sentUpdate(db: Db, batchId: string, from: string, now: number, rows: RecordedRow[]) {
-  const pairs = JSON.stringify(rows.flatMap((r) => (r.outcome.kind === 'sent' ? [[r.id, r.outcome.providerMessageId]] : [])));
+function sentUpdate(db: Db, batchId: string, from: string, now: number, sent: [id: number, pid: string][]) {
+  const pairs = JSON.stringify(sent);
   return db.run(sql`UPDATE deliveries SET state = 'sent', provider_message_id = o.pid, transient = NULL, sent_at = ${now}, updated_at = ${now}
     FROM (SELECT value->>0 AS id, value->>1 AS pid FROM json_each(${pairs})) AS o
     WHERE deliveries.id = o.id AND deliveries.batch_id = ${batchId} AND deliveries.state = ${from}`);
 }
 
 /** Every other outcome: failed, queued again, unknown, cancelled or deferred. */
-function otherUpdate(db: Db, batchId: string, from: string, now: number, rows: RecordedRow[]) {
-  const encoded = rows.flatMap((r) => (r.outcome.kind === 'sent' ? [] : [encode(r, r.outcome)]));
+function otherUpdate(db: Db, batchId: string, from: string, now: number, encoded: Encoded[]) {
   const outcomes = sql`(${columns} FROM json_each(${JSON.stringify(encoded)}))`;
   return db.run(sql`UPDATE deliveries SET state = o.state,
       provider_message_id = coalesce(o.pid, deliveries.provider_message_id),
@@ -118,15 +117,20 @@ function otherUpdate(db: Db, batchId: string, from: string, now: number, rows: R
 export async function recordBatch(db: Db, opts: { batchId: string; invitationSeq: number; now: number; rows: RecordedRow[]; from?: 'sending' | 'unknown' }): Promise<void> {
   const { batchId, invitationSeq: seq, now, rows } = opts;
   const from = opts.from ?? 'sending';
-  const sent = rows.filter((r) => r.outcome.kind === 'sent').length;
+  const sent: [number, string][] = [];
+  const others: Encoded[] = [];
+  for (const r of rows) {
+    if (r.outcome.kind === 'sent') sent.push([r.id, r.outcome.providerMessageId]);
+    else others.push(encode(r, r.outcome));
+  }
   const attempted = rows.filter((r) => r.outcome.kind !== 'deferred' && r.outcome.kind !== 'cancelled').length;
   // Final failures only: a message queued again after a 5xx is not a failure yet (storms are ridden out).
   const failed = rows.filter((r) => r.outcome.kind === 'failed' && r.outcome.retryAt === undefined).length;
   await db.batch([
     db.run(sql`UPDATE send_batches SET state = 'recorded', attempted = ${attempted}, failed = ${failed} WHERE id = ${batchId} AND state = 'claimed'`),
     db.run(sql`UPDATE invitations SET activity_at = ${activityStamp(now)} WHERE seq = ${seq}`),
-    ...(sent > 0 ? [sentUpdate(db, batchId, from, now, rows)] : []),
-    ...(sent < rows.length ? [otherUpdate(db, batchId, from, now, rows)] : []),
+    ...(sent.length > 0 ? [sentUpdate(db, batchId, from, now, sent)] : []),
+    ...(others.length > 0 ? [otherUpdate(db, batchId, from, now, others)] : []),
     ...funnelUpdates(db, seq, now, rows),
   ]);
 }
